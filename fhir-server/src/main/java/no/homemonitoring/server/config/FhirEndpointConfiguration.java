@@ -1,0 +1,86 @@
+package no.homemonitoring.server.config;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import no.homemonitoring.server.metrics.FhirRequestMetricsInterceptor;
+import no.homemonitoring.server.search.StatelessPagingInterceptor;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Mounts HAPI's REST layer at {@code /fhir} over the JPA storage. */
+@Configuration(proxyBeanMethods = false)
+public class FhirEndpointConfiguration {
+
+  public static final String FHIR_PATH = "/fhir";
+
+  @Bean
+  public RestfulServer fhirRestfulServer(
+      HomeMonitoringProperties properties,
+      IFhirSystemDao<?, ?> systemDao,
+      DaoRegistry daoRegistry,
+      ResourceProviderFactory resourceProviderFactory,
+      JpaSystemProvider<?, ?> systemProvider,
+      JpaStorageSettings storageSettings,
+      ISearchParamRegistry searchParamRegistry,
+      IValidationSupport validationSupport,
+      DatabaseBackedPagingProvider pagingProvider,
+      FhirRequestMetricsInterceptor metricsInterceptor) {
+    daoRegistry.setSupportedResourceTypes(properties.fhir().resourceTypes());
+
+    // Unknown elements and malformed values are refused with 400 instead of silently dropped:
+    // a client must learn that part of what it sent would not have been stored.
+    systemDao.getContext().setParserErrorHandler(new StrictErrorHandler());
+
+    RestfulServer server = new RestfulServer(systemDao.getContext());
+    server.registerProviders(resourceProviderFactory.createProviders());
+    server.registerProvider(systemProvider);
+    server.setPagingProvider(pagingProvider);
+    server.setDefaultResponseEncoding(EncodingEnum.JSON);
+    JpaCapabilityStatementProvider capabilityStatement =
+        new JpaCapabilityStatementProvider(
+            server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+    capabilityStatement.setImplementationDescription("Home-monitoring FHIR server");
+    server.setServerConformanceProvider(capabilityStatement);
+    server.registerInterceptor(metricsInterceptor);
+    // Browsers get readable HTML; FHIR clients are unaffected.
+    server.registerInterceptor(new ResponseHighlighterInterceptor());
+    return server;
+  }
+
+  @Bean
+  public ServletRegistrationBean<RestfulServer> fhirServletRegistration(RestfulServer server) {
+    ServletRegistrationBean<RestfulServer> registration =
+        new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+    registration.setName("fhir");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
+
+  /**
+   * Registered with HAPI's storage-level interceptor service so that it also applies to searches
+   * made inside the server, not only those arriving over HTTP.
+   */
+  @Bean
+  public StatelessPagingInterceptor statelessPagingInterceptor(
+      HomeMonitoringProperties properties, IInterceptorService interceptorService) {
+    StatelessPagingInterceptor interceptor =
+        new StatelessPagingInterceptor(properties.fhir().defaultPageSize());
+    if (!properties.fhir().stockHapiDefaults()) {
+      interceptorService.registerInterceptor(interceptor);
+    }
+    return interceptor;
+  }
+}

@@ -1,0 +1,68 @@
+package no.homemonitoring.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the home-monitoring server, under the prefix {@code homemonitoring}. Every key is
+ * documented in {@code application.yaml}.
+ *
+ * @param dataDir directory of the embedded H2 database (and any other local state)
+ * @param fhir how the FHIR endpoint behaves
+ * @param demoData the synthetic demo population
+ */
+@ConfigurationProperties("homemonitoring")
+public record HomeMonitoringProperties(
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue Fhir fhir,
+    @DefaultValue DemoData demoData) {
+
+  /**
+   * @param resourceTypes the resource types served; all others are refused with 404
+   * @param defaultPageSize page size when a search names no {@code _count}
+   * @param maxPageSize the largest {@code _count} honoured
+   * @param stockHapiDefaults serve with HAPI's default storage settings instead of ours; exists
+   *     only so that the benchmark can measure our tuning against a stock server in the same run
+   */
+  public record Fhir(
+      @DefaultValue({
+            "Patient",
+            "Observation",
+            "CarePlan",
+            "Goal",
+            "Consent",
+            "RelatedPerson",
+            "Device",
+            "Practitioner",
+            "PractitionerRole",
+            "Organization",
+            "CareTeam",
+            "Provenance",
+            "AuditEvent",
+            "Flag",
+            "DetectedIssue",
+            "Task",
+            "Subscription",
+            "StructureDefinition",
+            "ValueSet",
+            "CodeSystem",
+            "ConceptMap",
+            "SearchParameter"
+          })
+          List<String> resourceTypes,
+      @DefaultValue("20") int defaultPageSize,
+      @DefaultValue("200") int maxPageSize,
+      @DefaultValue("false") boolean stockHapiDefaults) {}
+
+  /**
+   * @param load load (or refresh) the synthetic demo population when the server starts
+   * @param patients how many demo patients
+   * @param days how many days of measurements, ending today
+   */
+  public record DemoData(
+      @DefaultValue("false") boolean load,
+      @DefaultValue("20") int patients,
+      @DefaultValue("30") int days) {}
+}
