@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -16,9 +17,12 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import no.homemonitoring.server.metrics.FhirRequestMetricsInterceptor;
 import no.homemonitoring.server.search.StatelessPagingInterceptor;
+import no.homemonitoring.server.search.UnindexedSearchParameters;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /** Mounts HAPI's REST layer at {@code /fhir} over the JPA storage. */
 @Configuration(proxyBeanMethods = false)
@@ -43,6 +47,9 @@ public class FhirEndpointConfiguration {
     // Unknown elements and malformed values are refused with 400 instead of silently dropped:
     // a client must learn that part of what it sent would not have been stored.
     systemDao.getContext().setParserErrorHandler(new StrictErrorHandler());
+    // Stored resources never hold references to id-less objects, so the encoder's walk over every
+    // element looking for resources to contain is pure cost on every resource of every response.
+    systemDao.getContext().getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
 
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.registerProviders(resourceProviderFactory.createProviders());
@@ -67,6 +74,29 @@ public class FhirEndpointConfiguration {
     registration.setName("fhir");
     registration.setLoadOnStartup(1);
     return registration;
+  }
+
+  /**
+   * Retires the unused built-in search parameters before the server takes requests (and before demo
+   * data is loaded), so nothing is indexed by them.
+   */
+  @Bean
+  @Order(0)
+  public ApplicationRunner unindexedSearchParameters(
+      HomeMonitoringProperties properties,
+      ISearchParamRegistry searchParamRegistry,
+      SearchParamRegistryImpl searchParamRegistryController,
+      DaoRegistry daoRegistry) {
+    return args -> {
+      if (!properties.fhir().stockHapiDefaults()) {
+        new UnindexedSearchParameters(
+                properties.fhir().unindexedSearchParameters(),
+                searchParamRegistry,
+                searchParamRegistryController,
+                daoRegistry)
+            .retire();
+      }
+    };
   }
 
   /**

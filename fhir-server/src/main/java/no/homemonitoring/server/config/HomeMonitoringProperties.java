@@ -2,6 +2,7 @@ package no.homemonitoring.server.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -25,6 +26,8 @@ public record HomeMonitoringProperties(
    * @param maxPageSize the largest {@code _count} honoured
    * @param stockHapiDefaults serve with HAPI's default storage settings instead of ours; exists
    *     only so that the benchmark can measure our tuning against a stock server in the same run
+   * @param unindexedSearchParameters per resource type, the built-in search parameters that are not
+   *     indexed (and so cannot be searched by)
    */
   public record Fhir(
       @DefaultValue({
@@ -54,7 +57,14 @@ public record HomeMonitoringProperties(
           List<String> resourceTypes,
       @DefaultValue("20") int defaultPageSize,
       @DefaultValue("200") int maxPageSize,
-      @DefaultValue("false") boolean stockHapiDefaults) {}
+      @DefaultValue("false") boolean stockHapiDefaults,
+      Map<String, List<String>> unindexedSearchParameters) {
+
+    public Fhir {
+      unindexedSearchParameters =
+          unindexedSearchParameters == null ? Map.of() : Map.copyOf(unindexedSearchParameters);
+    }
+  }
 
   /**
    * @param load load (or refresh) the synthetic demo population when the server starts

@@ -1,7 +1,6 @@
 package no.homemonitoring.server.config;
 
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
-import ca.uhn.fhir.jpa.model.entity.NormalizedQuantitySearchLevel;
 
 /**
  * HAPI storage settings for home monitoring: many small writes (measurements) and narrow reads (one
@@ -22,9 +21,6 @@ final class HomeMonitoringStorageSettings {
     // Index rows keep only the hashes HAPI searches by, not the redundant name columns:
     // fewer bytes written per Observation.
     settings.setIndexStorageOptimized(true);
-    // Weights in [lb_av] and pressures in kPa must be found by searches in kg and mm[Hg].
-    settings.setNormalizedQuantitySearchLevel(
-        NormalizedQuantitySearchLevel.NORMALIZED_QUANTITY_STORAGE_SUPPORTED);
     return settings;
   }
 }

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * Runs before the server reports itself ready; loading again updates in place.
  */
 @Component
+@Order(10)
 @ConditionalOnProperty(prefix = "homemonitoring.demo-data", name = "load", havingValue = "true")
 public class DemoDataLoader implements ApplicationRunner {
 

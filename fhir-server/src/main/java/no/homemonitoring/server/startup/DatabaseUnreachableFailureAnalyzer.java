@@ -5,20 +5,18 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 
 /**
  * Turns the long chain of bean-creation errors that an unreachable database causes into one message
  * that says which database could not be reached and what to check.
  */
-public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<SQLException>
-    implements EnvironmentAware {
+public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
 
-  private Environment environment;
+  private final Environment environment;
 
-  @Override
-  public void setEnvironment(Environment environment) {
+  /** Spring Boot passes the environment of the application that failed to start. */
+  public DatabaseUnreachableFailureAnalyzer(Environment environment) {
     this.environment = environment;
   }
 
@@ -27,10 +25,7 @@ public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<
     if (!isConnectionFailure(cause)) {
       return null;
     }
-    String url =
-        environment == null
-            ? "(unknown)"
-            : environment.getProperty("spring.datasource.url", "(not set)");
+    String url = environment.getProperty("spring.datasource.url", "(not set)");
     return new FailureAnalysis(
         "The database could not be reached at " + url + ": " + cause.getMessage(),
         "Check that the database server is running and reachable, and that HM_DB_URL, HM_DB_USER"

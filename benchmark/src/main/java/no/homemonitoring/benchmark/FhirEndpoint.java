@@ -1,0 +1,39 @@
+package no.homemonitoring.benchmark;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+
+/** Requests against one server's FHIR base, all in FHIR JSON as the apps and nurse UI send them. */
+final class FhirEndpoint {
+
+  private static final String FHIR_JSON = "application/fhir+json";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String base;
+
+  FhirEndpoint(int port) {
+    base = "http://localhost:" + port + "/fhir";
+  }
+
+  /** {@code pathAndQuery} is relative to the FHIR base and must already be URL-encoded. */
+  HttpRequest get(String pathAndQuery) {
+    return request(pathAndQuery).GET().build();
+  }
+
+  HttpRequest post(String path, String json) {
+    return request(path)
+        .header("Content-Type", FHIR_JSON)
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  HttpRequest transaction(String bundleJson) {
+    return post("", bundleJson);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    URI uri = URI.create(path.isEmpty() ? base : base + "/" + path);
+    return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", FHIR_JSON);
+  }
+}

@@ -1,0 +1,20 @@
+package no.homemonitoring.benchmark;
+
+import java.time.Duration;
+
+/** Everything one run measured on one fresh server. */
+record RunResult(
+    Duration startup,
+    double loadedObservationsPerSecond,
+    ProcessMemory memoryAfterLoad,
+    PhaseResult nurseQuery,
+    PhaseResult read,
+    PhaseResult ingestAtConcurrency1,
+    PhaseResult ingestAtConcurrency8,
+    int failedRequests) {
+
+  /** How much a realistic search costs compared with the cheapest request the server can serve. */
+  double nurseQueryToReadRatio() {
+    return nurseQuery.p50Millis() / read.p50Millis();
+  }
+}

@@ -1,0 +1,210 @@
+package no.homemonitoring.benchmark;
+
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import ca.uhn.fhir.util.BundleBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TimeZone;
+import java.util.random.RandomGenerator;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Observation.ObservationComponentComponent;
+import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+
+/**
+ * Home-care patients who measure their blood pressure morning and evening. Everything is derived
+ * from the seed, so every run and both servers of a comparison store exactly the same data.
+ */
+final class SyntheticPopulation {
+
+  static final String LOINC = "http://loinc.org";
+  static final String BLOOD_PRESSURE_PANEL = "85354-9";
+  static final String SYSTOLIC = "8480-6";
+  static final String DIASTOLIC = "8462-4";
+  static final String SNOMED_CT = "http://snomed.info/sct";
+  static final String OBSERVATION_CATEGORY =
+      "http://terminology.hl7.org/CodeSystem/observation-category";
+  static final String UCUM = "http://unitsofmeasure.org";
+  static final String MILLIMETRES_OF_MERCURY = "mm[Hg]";
+
+  private static final LocalTime MORNING = LocalTime.of(7, 30);
+  private static final LocalTime EVENING = LocalTime.of(20, 0);
+  private static final int JITTER_MINUTES = 45;
+  private static final Duration RECENT = Duration.ofHours(12);
+  // Individual numbers 000-499 are valid for anyone born 1900-1999, so birth years stay there.
+  private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1930, 1, 1);
+  private static final int BIRTH_DAYS = 30 * 365;
+  private static final int INDIVIDUAL_NUMBERS = 500;
+
+  private final int patients;
+  private final int readingsPerPatient;
+  private final long seed;
+  private final Clock clock;
+
+  SyntheticPopulation(int patients, int readingsPerPatient, long seed, Clock clock) {
+    this.patients = patients;
+    this.readingsPerPatient = readingsPerPatient;
+    this.seed = seed;
+    this.clock = clock;
+  }
+
+  static String patientId(int patient) {
+    return "bench-p" + patient;
+  }
+
+  int patients() {
+    return patients;
+  }
+
+  int readingsPerPatient() {
+    return readingsPerPatient;
+  }
+
+  /** Patients 1..n, each PUT with a fixed id so observations can reference them in advance. */
+  Bundle patientTransaction() {
+    RandomGenerator random = new SplittableRandom(seed);
+    Set<String> issued = new HashSet<>();
+    BundleBuilder transaction = new BundleBuilder(FhirJson.context());
+    transaction.setType("transaction");
+    for (int patient = 1; patient <= patients; patient++) {
+      transaction.addTransactionUpdateEntry(patient(patient, random, issued));
+    }
+    return transaction.getBundleTyped();
+  }
+
+  /**
+   * All readings of one patient, two a day going back from yesterday: 300 readings cover the last
+   * 150 days. Each patient has a random generator of its own, so bundles can be built on any thread
+   * in any order and still be the same.
+   */
+  Bundle observationTransaction(int patient) {
+    RandomGenerator random = new SplittableRandom(seed * 31 + patient);
+    BloodPressureTrend trend = BloodPressureTrend.random(random);
+    LocalDate today = LocalDate.now(clock);
+    BundleBuilder transaction = new BundleBuilder(FhirJson.context());
+    transaction.setType("transaction");
+    for (int reading = 0; reading < readingsPerPatient; reading++) {
+      LocalTime usualTime = reading % 2 == 0 ? EVENING : MORNING;
+      ZonedDateTime measured =
+          today
+              .minusDays(1 + reading / 2)
+              .atTime(usualTime)
+              .atZone(clock.getZone())
+              .plusMinutes(random.nextInt(-JITTER_MINUTES, JITTER_MINUTES + 1));
+      transaction.addTransactionCreateEntry(bloodPressure(patient, measured, trend, random));
+    }
+    return transaction.getBundleTyped();
+  }
+
+  /** A reading an app might send now: a random patient, measured within the last hours. */
+  Observation recentReading(RandomGenerator random) {
+    int patient = random.nextInt(1, patients + 1);
+    ZonedDateTime measured =
+        ZonedDateTime.now(clock)
+            .minusSeconds(random.nextLong(RECENT.toSeconds()))
+            .truncatedTo(ChronoUnit.SECONDS);
+    return bloodPressure(patient, measured, BloodPressureTrend.random(random), random);
+  }
+
+  private static Patient patient(int patient, RandomGenerator random, Set<String> issued) {
+    LocalDate birthDate;
+    int individualNumber;
+    Optional<String> nationalId;
+    do {
+      birthDate = EARLIEST_BIRTH.plusDays(random.nextInt(BIRTH_DAYS));
+      individualNumber = random.nextInt(INDIVIDUAL_NUMBERS);
+      nationalId = SyntheticNationalId.of(birthDate, individualNumber);
+    } while (nationalId.isEmpty() || !issued.add(nationalId.get()));
+
+    Patient resource = new Patient();
+    resource.setId(patientId(patient));
+    resource.addIdentifier().setSystem(SyntheticNationalId.SYSTEM).setValue(nationalId.get());
+    resource.addName().setFamily("Benchmark").addGiven("Patient " + patient);
+    resource.setBirthDateElement(new DateType(birthDate.toString()));
+    // The third individual digit carries sex in a fødselsnummer: odd for men.
+    resource.setGender(
+        individualNumber % 2 == 1 ? AdministrativeGender.MALE : AdministrativeGender.FEMALE);
+    return resource;
+  }
+
+  private static Observation bloodPressure(
+      int patient, ZonedDateTime measured, BloodPressureTrend trend, RandomGenerator random) {
+    Observation observation = new Observation();
+    observation.setStatus(ObservationStatus.FINAL);
+    observation
+        .addCategory()
+        .addCoding(new Coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs"));
+    observation
+        .getCode()
+        .addCoding(new Coding(LOINC, BLOOD_PRESSURE_PANEL, "Blood pressure panel"))
+        .addCoding(new Coding(SNOMED_CT, "75367002", "Blood pressure"));
+    observation.getSubject().setReference("Patient/" + patientId(patient));
+    observation.setEffective(
+        new DateTimeType(
+            Date.from(measured.toInstant()),
+            TemporalPrecisionEnum.SECOND,
+            TimeZone.getTimeZone(measured.getZone())));
+    int systolic = trend.systolic(random);
+    observation.addComponent(component(SYSTOLIC, "Systolic blood pressure", systolic));
+    observation.addComponent(
+        component(DIASTOLIC, "Diastolic blood pressure", trend.diastolic(random, systolic)));
+    return observation;
+  }
+
+  private static ObservationComponentComponent component(String loinc, String display, int value) {
+    ObservationComponentComponent component = new ObservationComponentComponent();
+    component.getCode().addCoding(new Coding(LOINC, loinc, display));
+    component.setValue(
+        new Quantity()
+            .setValue(value)
+            .setUnit(MILLIMETRES_OF_MERCURY)
+            .setSystem(UCUM)
+            .setCode(MILLIMETRES_OF_MERCURY));
+    return component;
+  }
+
+  /**
+   * A patient's usual pressure, so readings scatter around a personal level instead of jumping
+   * across the whole range from one day to the next.
+   */
+  private record BloodPressureTrend(int usualSystolic, int usualDiastolic) {
+
+    private static final int MIN_SYSTOLIC = 110;
+    private static final int MAX_SYSTOLIC = 170;
+    private static final int MIN_DIASTOLIC = 65;
+    private static final int MAX_DIASTOLIC = 100;
+    private static final int MIN_PULSE_PRESSURE = 25;
+
+    static BloodPressureTrend random(RandomGenerator random) {
+      return new BloodPressureTrend(random.nextInt(120, 156), random.nextInt(70, 91));
+    }
+
+    int systolic(RandomGenerator random) {
+      return clamp(usualSystolic + random.nextGaussian() * 8, MIN_SYSTOLIC, MAX_SYSTOLIC);
+    }
+
+    int diastolic(RandomGenerator random, int systolic) {
+      int upper = Math.min(MAX_DIASTOLIC, systolic - MIN_PULSE_PRESSURE);
+      return clamp(usualDiastolic + random.nextGaussian() * 6, MIN_DIASTOLIC, upper);
+    }
+
+    private static int clamp(double value, int min, int max) {
+      return (int) Math.max(min, Math.min(max, Math.round(value)));
+    }
+  }
+}

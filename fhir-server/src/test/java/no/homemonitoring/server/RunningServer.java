@@ -1,0 +1,41 @@
+package no.homemonitoring.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A whole server started and stopped by a test, for tests about the server's lifecycle. */
+final class RunningServer implements AutoCloseable {
+
+  private final ConfigurableApplicationContext context;
+  private final int port;
+
+  private RunningServer(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.port = ((ServletWebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  /** Starts a server with the given {@code key=value} settings, passed as command-line args. */
+  static RunningServer start(String... settings) {
+    String[] args =
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("server.port=0"), java.util.Arrays.stream(settings))
+            .map(setting -> "--" + setting)
+            .toArray(String[]::new);
+    return new RunningServer(new SpringApplicationBuilder(FhirServerApplication.class).run(args));
+  }
+
+  IGenericClient client() {
+    FhirContext fhir = FhirContext.forR4Cached();
+    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    return fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
