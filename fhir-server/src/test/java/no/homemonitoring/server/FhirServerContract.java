@@ -333,6 +333,25 @@ abstract class FhirServerContract {
   }
 
   @Test
+  void searchByAnUnindexedParameterIsRefusedAndItIsNotAdvertised() throws Exception {
+    HttpResponse<String> response = get("/fhir/Observation?value-string=high");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("OperationOutcome", "value-string");
+    CapabilityStatement capabilities =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+    List<String> observationParameters =
+        capabilities.getRestFirstRep().getResource().stream()
+            .filter(resource -> resource.getType().equals("Observation"))
+            .flatMap(resource -> resource.getSearchParam().stream())
+            .map(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
+            .toList();
+    assertThat(observationParameters)
+        .contains("patient", "code", "date", "value-quantity", "component-code-value-quantity")
+        .doesNotContain("value-string", "combo-code");
+  }
+
+  @Test
   void readOfAMissingResourceIs404() {
     assertThatThrownBy(
             () -> client.read().resource(Patient.class).withId("no-such-patient").execute())

@@ -25,14 +25,7 @@ class FileDatabaseRestartIT {
     String patientId;
     int observationsAfterFirstLoad;
     try (RunningServer server = RunningServer.start(settings)) {
-      patientId =
-          server
-              .client()
-              .create()
-              .resource(FhirServerContract.patient(FhirServerContract.uniqueFnr()))
-              .execute()
-              .getId()
-              .getIdPart();
+      patientId = server.createPatient();
       observationsAfterFirstLoad = count(server, Observation.class);
       assertThat(observationsAfterFirstLoad).isGreaterThan(10);
       assertThat(count(server, Patient.class)).isEqualTo(3);

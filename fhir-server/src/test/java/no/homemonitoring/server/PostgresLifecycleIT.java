@@ -39,14 +39,7 @@ class PostgresLifecycleIT {
     };
     String patientId;
     try (RunningServer server = RunningServer.start(settings)) {
-      patientId =
-          server
-              .client()
-              .create()
-              .resource(FhirServerContract.patient(FhirServerContract.uniqueFnr()))
-              .execute()
-              .getId()
-              .getIdPart();
+      patientId = server.createPatient();
     }
 
     try (RunningServer server = RunningServer.start(settings)) {

@@ -34,6 +34,16 @@ final class RunningServer implements AutoCloseable {
     return fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
   }
 
+  /** Creates a patient named Nordmann with a fresh synthetic national id; returns its id. */
+  String createPatient() {
+    return client()
+        .create()
+        .resource(FhirServerContract.patient(FhirServerContract.uniqueFnr()))
+        .execute()
+        .getId()
+        .getIdPart();
+  }
+
   @Override
   public void close() {
     context.close();

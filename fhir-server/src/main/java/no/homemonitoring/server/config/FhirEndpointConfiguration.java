@@ -1,5 +1,7 @@
 package no.homemonitoring.server.config;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
@@ -16,8 +18,8 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import no.homemonitoring.server.metrics.FhirRequestMetricsInterceptor;
+import no.homemonitoring.server.search.SearchParameterSetup;
 import no.homemonitoring.server.search.StatelessPagingInterceptor;
-import no.homemonitoring.server.search.UnindexedSearchParameters;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -77,24 +79,28 @@ public class FhirEndpointConfiguration {
   }
 
   /**
-   * Retires the unused built-in search parameters before the server takes requests (and before demo
-   * data is loaded), so nothing is indexed by them.
+   * Puts our search parameters in place and retires unused built-ins before the server takes
+   * requests (and before demo data is loaded).
    */
   @Bean
   @Order(0)
-  public ApplicationRunner unindexedSearchParameters(
+  public ApplicationRunner searchParameterSetup(
       HomeMonitoringProperties properties,
+      FhirContext fhirContext,
       ISearchParamRegistry searchParamRegistry,
       SearchParamRegistryImpl searchParamRegistryController,
-      DaoRegistry daoRegistry) {
+      DaoRegistry daoRegistry,
+      IJobCoordinator jobCoordinator) {
     return args -> {
       if (!properties.fhir().stockHapiDefaults()) {
-        new UnindexedSearchParameters(
+        new SearchParameterSetup(
+                fhirContext,
                 properties.fhir().unindexedSearchParameters(),
                 searchParamRegistry,
                 searchParamRegistryController,
-                daoRegistry)
-            .retire();
+                daoRegistry,
+                jobCoordinator)
+            .apply();
       }
     };
   }
@@ -108,7 +114,7 @@ public class FhirEndpointConfiguration {
       HomeMonitoringProperties properties, IInterceptorService interceptorService) {
     StatelessPagingInterceptor interceptor =
         new StatelessPagingInterceptor(properties.fhir().defaultPageSize());
-    if (!properties.fhir().stockHapiDefaults()) {
+    if (properties.fhir().offsetPaging() && !properties.fhir().stockHapiDefaults()) {
       interceptorService.registerInterceptor(interceptor);
     }
     return interceptor;

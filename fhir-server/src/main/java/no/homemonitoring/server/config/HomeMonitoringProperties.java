@@ -26,6 +26,8 @@ public record HomeMonitoringProperties(
    * @param maxPageSize the largest {@code _count} honoured
    * @param stockHapiDefaults serve with HAPI's default storage settings instead of ours; exists
    *     only so that the benchmark can measure our tuning against a stock server in the same run
+   * @param offsetPaging run every search as one offset-paged query instead of HAPI's stored search
+   *     results (see {@code StatelessPagingInterceptor})
    * @param unindexedSearchParameters per resource type, the built-in search parameters that are not
    *     indexed (and so cannot be searched by)
    */
@@ -58,6 +60,7 @@ public record HomeMonitoringProperties(
       @DefaultValue("20") int defaultPageSize,
       @DefaultValue("200") int maxPageSize,
       @DefaultValue("false") boolean stockHapiDefaults,
+      @DefaultValue("true") boolean offsetPaging,
       Map<String, List<String>> unindexedSearchParameters) {
 
     public Fhir {
