@@ -41,7 +41,7 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
  * client. Subclasses run it against each supported database.
  */
 @AutoConfigureObservability
-abstract class FhirServerContract {
+abstract class FhirServerContract implements TerminologyContract {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();
   static final String FNR = "urn:oid:2.16.578.1.12.4.1.4.1";
@@ -55,6 +55,16 @@ abstract class FhirServerContract {
 
   /** The port the server under test listens on. */
   abstract int port();
+
+  @Override
+  public IGenericClient fhirClient() {
+    return client;
+  }
+
+  @Override
+  public IdType newPatient() {
+    return createPatient();
+  }
 
   @BeforeEach
   void connect() {

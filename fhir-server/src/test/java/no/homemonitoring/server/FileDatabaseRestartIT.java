@@ -3,9 +3,13 @@ package no.homemonitoring.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +53,22 @@ class FileDatabaseRestartIT {
       assertThat(history.getEntry())
           .as("reloading unchanged demo data creates no new versions")
           .hasSize(observationsAfterFirstLoad);
+      for (Class<? extends org.hl7.fhir.r4.model.Resource> type :
+          List.of(CodeSystem.class, ValueSet.class, ConceptMap.class)) {
+        int resources = count(server, type);
+        assertThat(resources).as(type.getSimpleName()).isGreaterThan(5);
+        assertThat(
+                server
+                    .client()
+                    .history()
+                    .onType(type)
+                    .returnBundle(Bundle.class)
+                    .count(1000)
+                    .execute()
+                    .getEntry())
+            .as("reloading the terminology creates no new %s versions", type.getSimpleName())
+            .hasSize(resources);
+      }
     }
   }
 

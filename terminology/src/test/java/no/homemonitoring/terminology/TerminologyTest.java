@@ -194,6 +194,20 @@ class TerminologyTest {
     assertThat(terminology.resources()).hasSizeGreaterThanOrEqualTo(25);
   }
 
+  /** HAPI's terminology store answers $lookup only for string, code and Coding properties. */
+  @Test
+  void conceptPropertiesAreOfTypesTheServerCanServe() {
+    for (MetadataResource resource : terminology.resources()) {
+      if (resource instanceof CodeSystem codeSystem) {
+        assertThat(codeSystem.getProperty())
+            .as(codeSystem.getUrl())
+            .allSatisfy(
+                property ->
+                    assertThat(property.getType().toCode()).isIn("string", "code", "Coding"));
+      }
+    }
+  }
+
   private boolean known(String system, String code) {
     if (terminology.codeSystem(system).isPresent()) {
       return terminology.codeSystem(system).orElseThrow().getConcept().stream()

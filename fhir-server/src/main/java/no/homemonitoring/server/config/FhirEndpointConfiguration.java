@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import ca.uhn.fhir.parser.StrictErrorHandler;
@@ -43,6 +44,7 @@ public class FhirEndpointConfiguration {
       ISearchParamRegistry searchParamRegistry,
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
+      ValueSetOperationProvider valueSetOperations,
       FhirRequestMetricsInterceptor metricsInterceptor) {
     daoRegistry.setSupportedResourceTypes(properties.fhir().resourceTypes());
 
@@ -56,6 +58,9 @@ public class FhirEndpointConfiguration {
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.registerProviders(resourceProviderFactory.createProviders());
     server.registerProvider(systemProvider);
+    // ValueSet $expand and $validate-code (ConceptMap $translate and CodeSystem $lookup come with
+    // their resource providers).
+    server.registerProvider(valueSetOperations);
     server.setPagingProvider(pagingProvider);
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     JpaCapabilityStatementProvider capabilityStatement =

@@ -7,8 +7,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.config.HibernatePropertiesProvider;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
-import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
-import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
 import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
 import ca.uhn.fhir.jpa.dao.search.IHSearchSortHelper;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
@@ -98,11 +96,6 @@ public class HapiJpaConfiguration {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Cannot create the Hibernate dialect " + className, e);
     }
-  }
-
-  @Bean
-  public IFulltextSearchSvc fulltextSearchSvc() {
-    return new FulltextSearchSvcImpl();
   }
 
   @Bean

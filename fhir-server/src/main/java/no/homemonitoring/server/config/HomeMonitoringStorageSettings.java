@@ -1,6 +1,7 @@
 package no.homemonitoring.server.config;
 
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.entity.NormalizedQuantitySearchLevel;
 
 /**
  * HAPI storage settings for home monitoring: many small writes (measurements) and narrow reads (one
@@ -21,6 +22,12 @@ final class HomeMonitoringStorageSettings {
     // Index rows keep only the hashes HAPI searches by, not the redundant name columns:
     // fewer bytes written per Observation.
     settings.setIndexStorageOptimized(true);
+    // Quantities are also indexed in UCUM canonical form, and a search in UCUM units is answered
+    // from that index: a weight sent in [lb_av] or g is found by a search in kg, a pressure in kPa
+    // by a search in mm[Hg]. The canonical forms come from the terminology module's cached UCUM
+    // service (see HapiUcum); uncached they cost about a millisecond per quantity.
+    settings.setNormalizedQuantitySearchLevel(
+        NormalizedQuantitySearchLevel.NORMALIZED_QUANTITY_SEARCH_SUPPORTED);
     return settings;
   }
 }
