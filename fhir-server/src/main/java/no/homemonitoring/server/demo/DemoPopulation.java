@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import no.homemonitoring.terminology.Measurement;
+import no.homemonitoring.terminology.Terminology;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.CareTeam;
@@ -58,7 +60,8 @@ public final class DemoPopulation {
   static final String LOINC = "http://loinc.org";
   static final String SNOMED = "http://snomed.info/sct";
   static final String UCUM = "http://unitsofmeasure.org";
-  static final String MDC = "urn:iso:std:iso:11073:10101";
+  static final String MDC = Terminology.MDC;
+  private static final Terminology TERMINOLOGY = Terminology.bundled();
   static final String ORGANIZATION_ID = "demo-municipality";
   static final String NURSE_ID = "demo-nurse";
 
@@ -380,24 +383,15 @@ public final class DemoPopulation {
                 "http://terminology.hl7.org/CodeSystem/observation-category",
                 "vital-signs",
                 "Vital Signs")));
-    CodeableConcept code = measure.loinc();
-    code.addCoding(new Coding(SNOMED, measure.snomed, null));
-    code.addCoding(new Coding(MDC, measure.mdc, null));
-    observation.setCode(code);
+    observation.setCode(codeOf(measure.mdc));
     observation.setSubject(patientRef);
     observation.setDevice(deviceRef);
     observation.setEffective(new DateTimeType(toDate(date, time)));
     if (measure == Measure.BLOOD_PRESSURE) {
       double systolic = profile.systolic(trend) + daily.nextGaussian() * 7;
       double diastolic = profile.diastolic(trend) + daily.nextGaussian() * 5;
-      observation
-          .addComponent()
-          .setCode(concept("8480-6", "Systolic blood pressure", "271649006", "150021"))
-          .setValue(mmHg(systolic));
-      observation
-          .addComponent()
-          .setCode(concept("8462-4", "Diastolic blood pressure", "271650006", "150022"))
-          .setValue(mmHg(diastolic));
+      observation.addComponent().setCode(codeOf("150021")).setValue(mmHg(systolic));
+      observation.addComponent().setCode(codeOf("150022")).setValue(mmHg(diastolic));
     } else {
       double value =
           switch (measure) {
@@ -411,19 +405,16 @@ public final class DemoPopulation {
     return observation;
   }
 
-  private static CodeableConcept concept(String loinc, String display, String snomed, String mdc) {
-    return new CodeableConcept()
-        .addCoding(new Coding(LOINC, loinc, display))
-        .addCoding(new Coding(SNOMED, snomed, null))
-        .addCoding(new Coding(MDC, mdc, null));
+  /** LOINC, SNOMED CT and MDC codings of a device's MDC code, from the terminology module. */
+  private static CodeableConcept codeOf(String mdc) {
+    CodeableConcept concept = new CodeableConcept();
+    TERMINOLOGY.codings(MDC, mdc).forEach(concept::addCoding);
+    return concept;
   }
 
   private static Quantity mmHg(double value) {
-    return new Quantity()
-        .setValue(Math.round(value))
-        .setUnit("mmHg")
-        .setSystem(UCUM)
-        .setCode("mm[Hg]");
+    String unit = TERMINOLOGY.measurement("systolic").canonicalUnit();
+    return new Quantity().setValue(Math.round(value)).setUnit(unit).setSystem(UCUM).setCode(unit);
   }
 
   private static Quantity quantity(double value, Measure measure) {
@@ -447,46 +438,34 @@ public final class DemoPopulation {
 
   /** The measurements of the demo care plans. */
   enum Measure {
-    BLOOD_PRESSURE("bp", "85354-9", "Blood pressure panel", "75367002", "150020", "mm[Hg]", 2, 1),
-    WEIGHT("weight", "29463-7", "Body weight", "27113001", "188736", "kg", 1, 10),
-    SPO2(
-        "spo2", "59408-5", "Oxygen saturation by pulse oximetry", "431314004", "150456", "%", 1, 1),
-    PULSE("pulse", "8867-4", "Heart rate", "364075005", "149546", "/min", 1, 1);
+    // Each demo device reports the IEEE 11073 code; its LOINC, SNOMED CT codes and unit come
+    // from the terminology module.
+    BLOOD_PRESSURE("bp", "150020", 2, 1),
+    WEIGHT("weight", "188736", 1, 10),
+    SPO2("spo2", "150456", 1, 1),
+    PULSE("pulse", "149546", 1, 1);
 
     final String slug;
-    final String loincCode;
-    final String display;
-    final String snomed;
     final String mdc;
+    final String display;
     final String unit;
     final int timesPerDay;
     final int precision;
 
-    Measure(
-        String slug,
-        String loincCode,
-        String display,
-        String snomed,
-        String mdc,
-        String unit,
-        int timesPerDay,
-        int precision) {
+    Measure(String slug, String mdc, int timesPerDay, int precision) {
       this.slug = slug;
-      this.loincCode = loincCode;
-      this.display = display;
-      this.snomed = snomed;
       this.mdc = mdc;
-      this.unit = unit;
+      Measurement measurement = TERMINOLOGY.measurementOf(MDC, mdc).orElseThrow();
+      this.display = measurement.display();
+      this.unit = measurement.canonicalUnit();
       this.timesPerDay = timesPerDay;
       this.precision = precision;
     }
 
+    /** The LOINC codings (what care plans and goals name). */
     CodeableConcept loinc() {
-      CodeableConcept concept =
-          new CodeableConcept().addCoding(new Coding(LOINC, loincCode, display));
-      if (this == SPO2) {
-        concept.addCoding(new Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood"));
-      }
+      CodeableConcept concept = new CodeableConcept();
+      TERMINOLOGY.translate(MDC, mdc, LOINC).forEach(concept::addCoding);
       return concept;
     }
 
