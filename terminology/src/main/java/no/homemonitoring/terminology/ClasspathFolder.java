@@ -9,39 +9,47 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-/** Names of the files in one classpath folder, in every jar and directory that has it. */
+/** The files in one classpath folder, in every jar and directory that has it. */
 final class ClasspathFolder {
 
   private ClasspathFolder() {}
 
-  /** Resource names (folder + file name) ending with {@code suffix}, sorted. */
-  static List<String> list(ClassLoader classLoader, String folder, String suffix) {
-    TreeSet<String> names = new TreeSet<>();
+  /**
+   * URLs of the files directly in {@code folder} whose names end with {@code suffix}, sorted by
+   * file name. A name present in two classpath entries is listed twice (the caller decides).
+   */
+  static List<URL> list(ClassLoader classLoader, String folder, String suffix) {
+    List<URL> files = new ArrayList<>();
     try {
       for (URL url : Collections.list(classLoader.getResources(folder))) {
         switch (url.getProtocol()) {
           case "file" -> {
-            try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
-              files
-                  .map(file -> file.getFileName().toString())
-                  .filter(name -> name.endsWith(suffix))
-                  .forEach(name -> names.add(folder + name));
+            try (Stream<Path> entries = Files.list(Path.of(url.toURI()))) {
+              for (Path file : entries.toList()) {
+                if (Files.isRegularFile(file) && file.getFileName().toString().endsWith(suffix)) {
+                  files.add(file.toUri().toURL());
+                }
+              }
             }
           }
           case "jar" -> {
             JarURLConnection connection = (JarURLConnection) url.openConnection();
             connection.setUseCaches(false);
+            String prefix =
+                connection.getEntryName().endsWith("/") ? connection.getEntryName() : folder;
             try (JarFile jar = connection.getJarFile()) {
-              jar.stream()
-                  .map(entry -> entry.getName())
-                  .filter(name -> name.startsWith(folder) && name.endsWith(suffix))
-                  .filter(name -> name.indexOf('/', folder.length()) < 0)
-                  .forEach(names::add);
+              for (String name : jar.stream().map(entry -> entry.getName()).toList()) {
+                if (name.startsWith(prefix)
+                    && name.endsWith(suffix)
+                    && name.indexOf('/', prefix.length()) < 0) {
+                  files.add(new URL(url, name.substring(prefix.length())));
+                }
+              }
             }
           }
           default ->
@@ -53,6 +61,12 @@ final class ClasspathFolder {
     } catch (URISyntaxException e) {
       throw new IllegalStateException("Cannot list classpath folder " + folder, e);
     }
-    return new ArrayList<>(names);
+    files.sort(Comparator.comparing((URL url) -> fileName(url)).thenComparing(URL::toString));
+    return files;
+  }
+
+  static String fileName(URL url) {
+    String path = url.getPath();
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,12 +48,24 @@ public final class Terminology {
   /** The code systems a measurement is coded with, in the order codings are listed. */
   private static final List<String> STANDARD_SYSTEMS = List.of(LOINC, SNOMED_CT, MDC);
 
+  private static final String SOURCE = Terminology.class.getName() + ".source";
+
   private static volatile Terminology bundled;
 
   private final List<MetadataResource> resources;
   private final Map<String, CodeSystem> codeSystems = new HashMap<>();
   private final Map<String, Measurement> measurements = new LinkedHashMap<>();
   private final Map<String, List<MappedTarget>> targets = new HashMap<>();
+
+  /** Display per system|code, of the code systems held here and of every map target. */
+  private final Map<String, String> displays = new HashMap<>();
+
+  /** The {@code unit} property per system|code. */
+  private final Map<String, String> units = new HashMap<>();
+
+  /** Measurement per LOINC or SNOMED CT system|code it is equivalent to. */
+  private final Map<String, String> measurementByStandardCode = new HashMap<>();
+
   private final Ucum ucum;
 
   /** One target of a ConceptMap element, with the context it depends on (may be empty). */
@@ -81,9 +94,14 @@ public final class Terminology {
   Terminology(List<MetadataResource> resources, Ucum ucum) {
     this.resources = List.copyOf(resources);
     this.ucum = ucum;
+    Map<String, MetadataResource> byId = new HashMap<>();
+    Map<String, MetadataResource> byUrl = new HashMap<>();
     for (MetadataResource resource : resources) {
+      requireUnique(
+          byId, resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+      requireUnique(byUrl, resource.getUrl(), resource);
       if (resource instanceof CodeSystem codeSystem) {
-        codeSystems.put(codeSystem.getUrl(), codeSystem);
+        index(codeSystem);
       } else if (resource instanceof ConceptMap map) {
         index(map);
       }
@@ -94,7 +112,32 @@ public final class Terminology {
     }
     for (CodeSystem.ConceptDefinitionComponent concept : measurementSystem.getConcept()) {
       measurements.put(concept.getCode(), measurement(concept));
+      for (String system : List.of(LOINC, SNOMED_CT)) {
+        targets.getOrDefault(key(MEASUREMENT, concept.getCode()), List.of()).stream()
+            .filter(target -> target.system().equals(system))
+            .filter(target -> target.equivalence() == ConceptMapEquivalence.EQUIVALENT)
+            .forEach(
+                target ->
+                    measurementByStandardCode.put(key(system, target.code()), concept.getCode()));
+      }
     }
+  }
+
+  private static void requireUnique(
+      Map<String, MetadataResource> seen, String key, MetadataResource resource) {
+    if (key == null || key.endsWith("/null")) {
+      throw new IllegalStateException(source(resource) + " has no id or url");
+    }
+    MetadataResource earlier = seen.putIfAbsent(key, resource);
+    if (earlier != null) {
+      throw new IllegalStateException(
+          key + " is defined twice: " + source(earlier) + " and " + source(resource));
+    }
+  }
+
+  private static String source(MetadataResource resource) {
+    Object source = resource.getUserData(SOURCE);
+    return source != null ? source.toString() : resource.fhirType() + " " + resource.getUrl();
   }
 
   /** The terminology of this module's classpath folder (loaded once per process). */
@@ -116,18 +159,16 @@ public final class Terminology {
   public static Terminology load(ClassLoader classLoader) {
     IParser parser = FhirContext.forR4Cached().newJsonParser();
     List<MetadataResource> resources = new ArrayList<>();
-    for (String name : ClasspathFolder.list(classLoader, FOLDER, ".json")) {
-      try (InputStream in = classLoader.getResourceAsStream(name)) {
-        if (in == null) {
-          throw new IllegalStateException("Cannot read " + name);
-        }
+    for (URL file : ClasspathFolder.list(classLoader, FOLDER, ".json")) {
+      try (InputStream in = file.openStream()) {
         String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         if (!(parser.parseResource(json) instanceof MetadataResource resource)) {
-          throw new IllegalStateException(name + " is not a CodeSystem, ValueSet or ConceptMap");
+          throw new IllegalStateException(file + " is not a CodeSystem, ValueSet or ConceptMap");
         }
+        resource.setUserData(SOURCE, file.toString());
         resources.add(resource);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + name, e);
+        throw new UncheckedIOException("Cannot read " + file, e);
       }
     }
     return new Terminology(resources, Ucum.shared());
@@ -143,9 +184,9 @@ public final class Terminology {
     return resources.stream().filter(ValueSet.class::isInstance).map(ValueSet.class::cast).toList();
   }
 
-  /** The code system with this canonical URL, if this module holds it. */
+  /** A copy of the code system with this canonical URL, if this module holds it. */
   public Optional<CodeSystem> codeSystem(String url) {
-    return Optional.ofNullable(codeSystems.get(url));
+    return Optional.ofNullable(codeSystems.get(url)).map(CodeSystem::copy);
   }
 
   /** The UCUM service. */
@@ -160,10 +201,11 @@ public final class Terminology {
    */
   public List<Coding> translate(
       String system, String code, String targetSystem, Map<String, String> context) {
+    Map<String, String> known = context == null ? Map.of() : context;
     return targets.getOrDefault(key(system, code), List.of()).stream()
         .filter(target -> target.system().equals(targetSystem))
         .filter(MappedTarget::isMatch)
-        .filter(target -> target.appliesIn(context))
+        .filter(target -> target.appliesIn(known))
         .map(MappedTarget::coding)
         .toList();
   }
@@ -181,19 +223,30 @@ public final class Terminology {
    * @throws UnknownCodeException if no map knows the code
    */
   public List<Coding> codings(String system, String code, Map<String, String> context) {
+    if (system == null || code == null) {
+      throw new UnknownCodeException(
+          "A coding needs a system and a code (got " + system + "|" + code + ")");
+    }
     List<Coding> codings = new ArrayList<>();
     if (STANDARD_SYSTEMS.contains(system)) {
       codings.add(new Coding(system, code, display(system, code).orElse(null)));
     }
+    String measurement = measurementByStandardCode.get(key(system, code));
     for (String target : STANDARD_SYSTEMS) {
-      for (Coding coding : translate(system, code, target, context)) {
+      List<Coding> mapped = new ArrayList<>(translate(system, code, target, context));
+      if (mapped.isEmpty() && measurement != null && !target.equals(MDC)) {
+        // A LOINC or SNOMED CT code reaches the other through its measurement.
+        mapped.addAll(translate(MEASUREMENT, measurement, target));
+      }
+      for (Coding coding : mapped) {
         if (codings.stream()
             .noneMatch(c -> c.getSystem().equals(target) && c.getCode().equals(coding.getCode()))) {
           codings.add(coding);
         }
       }
     }
-    if (codings.size() <= (STANDARD_SYSTEMS.contains(system) ? 1 : 0)) {
+    if (codings.stream().noneMatch(c -> LOINC.equals(c.getSystem()))
+        || (STANDARD_SYSTEMS.contains(system) && codings.size() == 1)) {
       throw new UnknownCodeException(
           "No LOINC or SNOMED CT code is known for " + system + "|" + code);
     }
@@ -209,10 +262,14 @@ public final class Terminology {
     return codings(system, code, Map.of());
   }
 
-  /** The measurement a source code is, if any map says. */
+  /** The measurement a source code is, if any map says (LOINC and SNOMED CT codes included). */
   public Optional<Measurement> measurementOf(String system, String code) {
     if (MEASUREMENT.equals(system)) {
       return Optional.ofNullable(measurements.get(code));
+    }
+    String standard = measurementByStandardCode.get(key(system, code));
+    if (standard != null) {
+      return Optional.of(measurements.get(standard));
     }
     return translate(system, code, MEASUREMENT).stream()
         .findFirst()
@@ -252,14 +309,11 @@ public final class Terminology {
 
   /** The unit a vendor code reports its value in (the code system's {@code unit} property). */
   public String unitOf(String system, String code) {
-    return concept(system, code)
-        .flatMap(
-            concept ->
-                concept.getProperty().stream()
-                    .filter(property -> "unit".equals(property.getCode()))
-                    .findFirst())
-        .map(property -> ucum.requireValid(property.getValue().primitiveValue()))
-        .orElseThrow(() -> new UnknownCodeException("No unit is known for " + system + "|" + code));
+    String unit = units.get(key(system, code));
+    if (unit == null) {
+      throw new UnknownCodeException("No unit is known for " + system + "|" + code);
+    }
+    return ucum.requireValid(unit);
   }
 
   /**
@@ -272,33 +326,41 @@ public final class Terminology {
 
   /** The display of a code in a code system this module holds, or of a map's target. */
   public Optional<String> display(String system, String code) {
-    Optional<String> own =
-        concept(system, code).map(CodeSystem.ConceptDefinitionComponent::getDisplay);
-    if (own.isPresent()) {
-      return own;
-    }
-    return targets.values().stream()
-        .flatMap(List::stream)
-        .filter(t -> t.system().equals(system) && t.code().equals(code) && t.display() != null)
-        .map(MappedTarget::display)
-        .findFirst();
+    return Optional.ofNullable(displays.get(key(system, code)));
   }
 
-  private Optional<CodeSystem.ConceptDefinitionComponent> concept(String system, String code) {
-    CodeSystem codeSystem = codeSystems.get(system);
-    if (codeSystem == null) {
-      return Optional.empty();
+  private void index(CodeSystem codeSystem) {
+    codeSystems.put(codeSystem.getUrl(), codeSystem);
+    for (CodeSystem.ConceptDefinitionComponent concept : codeSystem.getConcept()) {
+      String key = key(codeSystem.getUrl(), concept.getCode());
+      if (concept.hasDisplay()) {
+        displays.put(key, concept.getDisplay());
+      }
+      for (CodeSystem.ConceptPropertyComponent property : concept.getProperty()) {
+        if ("unit".equals(property.getCode())) {
+          units.put(key, property.getValue().primitiveValue());
+        }
+      }
     }
-    return codeSystem.getConcept().stream().filter(c -> c.getCode().equals(code)).findFirst();
   }
 
   private void index(ConceptMap map) {
     for (ConceptMap.ConceptMapGroupComponent group : map.getGroup()) {
+      if (!group.hasSource() || !group.hasTarget()) {
+        throw new IllegalStateException(source(map) + ": every group needs a source and a target");
+      }
       for (ConceptMap.SourceElementComponent element : group.getElement()) {
         List<MappedTarget> list =
             targets.computeIfAbsent(
                 key(group.getSource(), element.getCode()), k -> new ArrayList<>());
         for (ConceptMap.TargetElementComponent target : element.getTarget()) {
+          if (!target.hasCode() && target.getEquivalence() != ConceptMapEquivalence.UNMATCHED) {
+            throw new IllegalStateException(
+                source(map) + ": a target of " + element.getCode() + " has no code");
+          }
+          if (target.hasDisplay()) {
+            displays.putIfAbsent(key(group.getTarget(), target.getCode()), target.getDisplay());
+          }
           Map<String, String> dependsOn = new HashMap<>();
           target.getDependsOn().forEach(d -> dependsOn.put(d.getProperty(), d.getValue()));
           list.add(

@@ -35,7 +35,11 @@ public final class Ucum {
   private static volatile Ucum shared;
 
   private final CachingUcumEssenceService service;
-  private final Map<String, String> validated = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 10_000;
+
+  /** Units known to be valid; invalid ones are not cached (they come from clients). */
+  private final Set<String> valid = ConcurrentHashMap.newKeySet();
+
   private final Map<String, BigDecimal> factors = new ConcurrentHashMap<>();
 
   private Ucum(CachingUcumEssenceService service) {
@@ -81,10 +85,16 @@ public final class Ucum {
     if (unit == null || unit.isBlank()) {
       throw new UnitException(unit, "A unit is required (a UCUM code such as mm[Hg] or kg)");
     }
-    String problem = validated.computeIfAbsent(unit, u -> String.valueOf(service.validate(u)));
-    if (!"null".equals(problem)) {
+    if (valid.contains(unit)) {
+      return unit;
+    }
+    String problem = service.validate(unit);
+    if (problem != null) {
       throw new UnitException(
           unit, "Unknown unit '" + unit + "': not a UCUM code (" + problem + ")");
+    }
+    if (valid.size() < MAX_CACHED) {
+      valid.add(unit);
     }
     return unit;
   }
@@ -118,7 +128,7 @@ public final class Ucum {
 
   /**
    * The factor by which a value in {@code from} is multiplied to get {@code to}, without trailing
-   * zeros (a power of ten has a one-digit unscaled value).
+   * zeros.
    */
   public BigDecimal factor(String from, String to) {
     requireValid(from);
@@ -127,7 +137,15 @@ public final class Ucum {
       throw new UnitException(
           from, "'" + from + "' to '" + to + "' is not a conversion by a factor (offset units)");
     }
-    return factors.computeIfAbsent(from + " -> " + to, key -> libraryFactor(from, to));
+    String key = from + " -> " + to;
+    BigDecimal factor = factors.get(key);
+    if (factor == null) {
+      factor = libraryFactor(from, to);
+      if (factors.size() < MAX_CACHED) {
+        factors.put(key, factor);
+      }
+    }
+    return factor;
   }
 
   private BigDecimal libraryFactor(String from, String to) {
@@ -169,11 +187,12 @@ public final class Ucum {
   }
 
   /**
-   * Converts to a measurement's canonical unit. A conversion by a power of ten keeps the value
-   * exact (82100 g is 82.100 kg); any other is rounded half-up to the measurement's decimals (18.9
-   * kPa is 142 mm[Hg], 181.6 [lb_av] is 82.372 kg).
+   * Converts to a measurement's canonical unit, rounded half-up to the measurement's decimals (18.9
+   * kPa is 142 mm[Hg], 181.6 [lb_av] is 82.372 kg, 1.75 m is 175.0 cm, 82100 g is 82.100 kg). A
+   * value already in the canonical unit keeps its precision as reported.
    */
   public NormalisedValue normalise(Measurement measurement, BigDecimal value, String unit) {
+    java.util.Objects.requireNonNull(value, "value");
     if (measurement.canonicalUnit() == null) {
       throw new UnitException(unit, measurement.code() + " has no value of its own (a panel)");
     }
@@ -192,17 +211,8 @@ public final class Ucum {
               + ", the unit of "
               + measurement.code());
     }
-    BigDecimal converted;
-    if (TEMPERATURES.contains(unit) || TEMPERATURES.contains(canonical)) {
-      converted =
-          convert(value, unit, canonical).setScale(measurement.decimals(), RoundingMode.HALF_UP);
-    } else {
-      BigDecimal factor = factor(unit, canonical);
-      converted = value.multiply(factor);
-      if (factor.unscaledValue().abs().compareTo(java.math.BigInteger.ONE) != 0) {
-        converted = converted.setScale(measurement.decimals(), RoundingMode.HALF_UP);
-      }
-    }
+    BigDecimal converted =
+        convert(value, unit, canonical).setScale(measurement.decimals(), RoundingMode.HALF_UP);
     return new NormalisedValue(converted, canonical, value, unit);
   }
 

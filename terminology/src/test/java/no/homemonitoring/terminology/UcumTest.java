@@ -25,11 +25,16 @@ class UcumTest {
     "body-weight, 49000, g, 49.000, kg",
     "body-weight, 82.350, kg, 82.350, kg",
     "body-weight, 2905, [oz_av], 82.355, kg",
-    "spo2, 0.96, 1, 96, %",
+    "spo2, 0.96, 1, 96.0, %",
     "spo2, 96.5, %, 96.5, %",
     "body-temperature, 98.6, [degF], 37.0, Cel",
     "body-temperature, 310.15, K, 37.0, Cel",
     "body-height, 1.750, m, 175.0, cm",
+    "body-height, 1.75, m, 175.0, cm",
+    "body-height, 1.7553, m, 175.5, cm",
+    "body-height, 1.7556, m, 175.6, cm",
+    "body-weight, 82100.5, g, 82.101, kg",
+    "body-weight, 0.5, kg, 0.5, kg",
     "body-height, 68.9, [in_i], 175.0, cm",
   })
   void normalisesToTheMeasurementsUnit(

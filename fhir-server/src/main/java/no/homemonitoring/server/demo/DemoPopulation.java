@@ -254,13 +254,13 @@ public final class DemoPopulation {
     relative.setId(patientId + "-relative");
     relative.setActive(true);
     relative.setPatient(patientRef);
-    boolean daughter = n % 8 == 1;
+    String kinship = n % 8 == 1 ? "DA" : "EF";
     relative
         .addRelationship()
         .addCoding()
         .setSystem(VOLVEN_KINSHIP)
-        .setCode(daughter ? "DA" : "EF")
-        .setDisplay(daughter ? "Datter" : "Ektefelle");
+        .setCode(kinship)
+        .setDisplay(TERMINOLOGY.display(VOLVEN_KINSHIP, kinship).orElseThrow());
     LocalDate birthDate = LocalDate.of(1955 + random.nextInt(20), 1 + random.nextInt(12), 10);
     relative
         .addIdentifier()
@@ -269,7 +269,7 @@ public final class DemoPopulation {
     relative
         .addName()
         .setFamily(FAMILY_NAMES[(n - 1) % FAMILY_NAMES.length])
-        .addGiven(daughter ? "Hanne" : "Jorunn");
+        .addGiven("DA".equals(kinship) ? "Hanne" : "Jorunn");
     relative
         .addTelecom()
         .setSystem(ContactPoint.ContactPointSystem.PHONE)
