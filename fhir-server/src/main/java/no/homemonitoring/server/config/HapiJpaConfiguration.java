@@ -36,6 +36,13 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 @Configuration(proxyBeanMethods = false)
 public class HapiJpaConfiguration {
 
+  /** Keeps HAPI from creating DAOs and providers of the resource types not served. */
+  @Bean
+  public static UnservedResourceTypes unservedResourceTypes(
+      org.springframework.core.env.Environment environment) {
+    return UnservedResourceTypes.from(environment);
+  }
+
   @Bean
   public JpaStorageSettings jpaStorageSettings(HomeMonitoringProperties properties) {
     return properties.fhir().stockHapiDefaults()
