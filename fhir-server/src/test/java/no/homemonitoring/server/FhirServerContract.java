@@ -362,6 +362,83 @@ abstract class FhirServerContract implements TerminologyContract {
   }
 
   @Test
+  void aRepeatedPatientSearchIsAnsweredFromTheCacheUntilThePatientsObservationsChange()
+      throws Exception {
+    IdType patientId = createPatient();
+    IdType otherPatientId = createPatient();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    org.hl7.fhir.instance.model.api.IIdType first =
+        client
+            .create()
+            .resource(observation(patientId, WEIGHT, 70.0, now.minus(2, ChronoUnit.DAYS)))
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless();
+    String search =
+        "/fhir/Observation?patient="
+            + patientId.toUnqualifiedVersionless().getValue()
+            + "&code=http://loinc.org%7C"
+            + WEIGHT
+            + "&_sort=-date";
+
+    HttpResponse<String> miss = get(search);
+    HttpResponse<String> hit = get(search);
+    assertThat(cacheHeader(miss)).isEqualTo("miss");
+    assertThat(cacheHeader(hit)).isEqualTo("hit");
+    assertThat(weightsIn(hit)).containsExactly(70.0);
+
+    createObservation(otherPatientId, WEIGHT, 90.0, now);
+    assertThat(cacheHeader(get(search))).as("another patient's write").isEqualTo("hit");
+
+    createObservation(patientId, WEIGHT, 71.0, now.minus(1, ChronoUnit.DAYS));
+    HttpResponse<String> afterCreate = get(search);
+    assertThat(cacheHeader(afterCreate)).isEqualTo("miss");
+    assertThat(weightsIn(afterCreate)).containsExactly(71.0, 70.0);
+
+    Observation changed = client.read().resource(Observation.class).withId(first).execute();
+    changed.setValue(new Quantity(72.0).setSystem("http://unitsofmeasure.org").setCode("kg"));
+    client.update().resource(changed).execute();
+    assertThat(weightsIn(get(search))).containsExactly(71.0, 72.0);
+
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction
+        .addEntry()
+        .setResource(observation(patientId, WEIGHT, 73.0, now))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Observation");
+    client.transaction().withBundle(transaction).execute();
+    assertThat(weightsIn(get(search))).containsExactly(73.0, 71.0, 72.0);
+
+    client.delete().resourceById(first).execute();
+    assertThat(weightsIn(get(search))).containsExactly(73.0, 71.0);
+  }
+
+  @Test
+  void searchesThatReachBeyondOnePatientAreNotCached() throws Exception {
+    IdType patientId = createPatient();
+    HttpResponse<String> include =
+        get(
+            "/fhir/Observation?patient="
+                + patientId.toUnqualifiedVersionless().getValue()
+                + "&_include=Observation:subject");
+    HttpResponse<String> byCode = get("/fhir/Observation?code=http://loinc.org%7C" + WEIGHT);
+
+    assertThat(include.statusCode()).isEqualTo(200);
+    assertThat(cacheHeader(include)).isNull();
+    assertThat(cacheHeader(byCode)).isNull();
+  }
+
+  private static String cacheHeader(HttpResponse<String> response) {
+    return response.headers().firstValue("X-Search-Cache").orElse(null);
+  }
+
+  private static List<Double> weightsIn(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(200);
+    return weights(FHIR.newJsonParser().parseResource(Bundle.class, response.body()));
+  }
+
+  @Test
   void readOfAMissingResourceIs404() {
     assertThatThrownBy(
             () -> client.read().resource(Patient.class).withId("no-such-patient").execute())

@@ -13,12 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir directory of the embedded H2 database (and any other local state)
  * @param fhir how the FHIR endpoint behaves
  * @param demoData the synthetic demo population
+ * @param searchCache responses of one patient's Observation searches, kept until that patient's
+ *     Observations change
  */
 @ConfigurationProperties("homemonitoring")
 public record HomeMonitoringProperties(
     @DefaultValue("./data") Path dataDir,
     @DefaultValue Fhir fhir,
-    @DefaultValue DemoData demoData) {
+    @DefaultValue DemoData demoData,
+    @DefaultValue SearchCache searchCache) {
 
   /**
    * @param resourceTypes the resource types served; all others are refused with 404
@@ -78,4 +81,17 @@ public record HomeMonitoringProperties(
       @DefaultValue("false") boolean load,
       @DefaultValue("20") int patients,
       @DefaultValue("30") int days) {}
+
+  /**
+   * @param enabled keep responses of searches confined to one patient's Observations until that
+   *     patient's Observations change; local to the process, so switch it off when several nodes
+   *     serve the same database
+   * @param maxMegabytes memory for stored responses
+   * @param timeToLive longest time a response is kept (bounds staleness from changes that are not
+   *     resource writes, such as a reindex)
+   */
+  public record SearchCache(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("32") int maxMegabytes,
+      @DefaultValue("10m") java.time.Duration timeToLive) {}
 }
