@@ -32,7 +32,9 @@ final class BenchmarkReport {
         .append(server.size())
         .append(server.size() == 1 ? " run" : " runs")
         .append(", each on a fresh server with an empty data directory; per-run values in run")
-        .append(" order.\n\n");
+        .append(" order.")
+        .append(compare.isEmpty() ? "" : " The compare server goes first in every second run.")
+        .append("\n\n");
     if (compare.isEmpty()) {
       appendServerTable(markdown);
     } else {

@@ -189,8 +189,15 @@ public final class ServerBenchmark implements Callable<Integer> {
     List<RunResult> compareResults = new ArrayList<>();
     try {
       for (int i = 1; i <= runs; i++) {
+        // Alternate which server goes first: the first server of a run measured consistently
+        // worse (a warming client, the machine's state), which would otherwise always hit the
+        // server under test.
+        boolean compareFirst = compare != null && i % 2 == 0;
+        if (compareFirst) {
+          compareResults.add(measure(run, compare, i));
+        }
         serverResults.add(measure(run, server, i));
-        if (compare != null) {
+        if (compare != null && !compareFirst) {
           compareResults.add(measure(run, compare, i));
         }
       }
