@@ -496,6 +496,19 @@ abstract class FhirServerContract implements TerminologyContract {
   }
 
   static Observation observation(IdType patientId, String loinc, double value, Instant when) {
+    boolean weight = WEIGHT.equals(loinc);
+    Observation observation = vitalSign(patientId, loinc, when);
+    observation.setValue(
+        new Quantity()
+            .setValue(value)
+            .setSystem("http://unitsofmeasure.org")
+            .setCode(weight ? "kg" : "/min")
+            .setUnit(weight ? "kg" : "/min"));
+    return observation;
+  }
+
+  /** A final vital-sign Observation of the patient with one LOINC code and no value yet. */
+  static Observation vitalSign(IdType patientId, String loinc, Instant when) {
     Observation observation = new Observation();
     observation.setStatus(Observation.ObservationStatus.FINAL);
     observation.addCategory(
@@ -507,13 +520,6 @@ abstract class FhirServerContract implements TerminologyContract {
     observation.setCode(new CodeableConcept(new Coding(LOINC, loinc, null)));
     observation.setSubject(new Reference(patientId.toUnqualifiedVersionless().getValue()));
     observation.setEffective(new DateTimeType(Date.from(when)));
-    boolean weight = WEIGHT.equals(loinc);
-    observation.setValue(
-        new Quantity()
-            .setValue(value)
-            .setSystem("http://unitsofmeasure.org")
-            .setCode(weight ? "kg" : "/min")
-            .setUnit(weight ? "kg" : "/min"));
     return observation;
   }
 

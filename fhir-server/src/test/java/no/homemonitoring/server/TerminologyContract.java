@@ -7,21 +7,20 @@ import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.stream.Stream;
+import no.homemonitoring.terminology.Terminology;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ConceptMap;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.Test;
@@ -78,33 +77,13 @@ interface TerminologyContract {
 
   @Test
   default void lookupGivesDisplayAndProperties() {
-    Parameters mdc =
-        fhirClient()
-            .operation()
-            .onType(CodeSystem.class)
-            .named("$lookup")
-            .withParameters(
-                new Parameters()
-                    .addParameter("system", new UriType(MDC))
-                    .addParameter("code", new CodeType("150456")))
-            .useHttpGet()
-            .execute();
+    Parameters mdc = lookup(MDC, "150456");
     assertThat(mdc.getParameter("display"))
         .as(FhirServerContract.FHIR.newJsonParser().encodeResourceToString(mdc))
         .isNotNull();
     assertThat(mdc.getParameterValue("display").primitiveValue()).isEqualTo("MDC_PULS_OXIM_SAT_O2");
 
-    Parameters weight =
-        fhirClient()
-            .operation()
-            .onType(CodeSystem.class)
-            .named("$lookup")
-            .withParameters(
-                new Parameters()
-                    .addParameter("system", new UriType(BASE + "/CodeSystem/measurement"))
-                    .addParameter("code", new CodeType("body-weight")))
-            .useHttpGet()
-            .execute();
+    Parameters weight = lookup(BASE + "/CodeSystem/measurement", "body-weight");
     assertThat(weight.getParameterValue("display").primitiveValue()).isEqualTo("Body weight");
     assertThat(weight.getParameters("property").stream())
         .anySatisfy(
@@ -137,15 +116,21 @@ interface TerminologyContract {
   }
 
   @Test
-  default void theTerminologyIsLoadedOnce() {
-    Bundle maps =
-        fhirClient()
-            .search()
-            .forResource(ConceptMap.class)
-            .where(ConceptMap.URL.matches().value(BASE + "/ConceptMap/mdc-to-loinc"))
-            .returnBundle(Bundle.class)
-            .execute();
-    assertThat(maps.getEntry()).hasSize(1);
+  default void everyResourceOfTheTerminologyModuleIsStoredInItsFirstVersion() {
+    for (MetadataResource expected : Terminology.bundled().resources()) {
+      MetadataResource stored =
+          (MetadataResource)
+              fhirClient()
+                  .read()
+                  .resource(expected.fhirType())
+                  .withId(expected.getIdElement().getIdPart())
+                  .execute();
+      assertThat(stored.getUrl()).isEqualTo(expected.getUrl());
+      assertThat(stored.getVersion()).isEqualTo(expected.getVersion());
+      assertThat(stored.getMeta().getVersionId())
+          .as("%s loaded once at start", expected.getUrl())
+          .isEqualTo("1");
+    }
   }
 
   @Test
@@ -175,6 +160,19 @@ interface TerminologyContract {
             "component-value-quantity=le145|" + UCUM + "|mm[Hg]");
 
     assertThat(ids(found)).containsExactly(kilopascal);
+  }
+
+  private Parameters lookup(String system, String code) {
+    return fhirClient()
+        .operation()
+        .onType(CodeSystem.class)
+        .named("$lookup")
+        .withParameters(
+            new Parameters()
+                .addParameter("system", new UriType(system))
+                .addParameter("code", new CodeType(code)))
+        .useHttpGet()
+        .execute();
   }
 
   private Parameters translate(Parameters in) {
@@ -247,30 +245,15 @@ interface TerminologyContract {
         .toList();
   }
 
-  private static Observation vitalSign(IdType patient, String loinc) {
-    Observation observation = new Observation();
-    observation.setStatus(Observation.ObservationStatus.FINAL);
-    observation.addCategory(
-        new CodeableConcept(
-            new Coding(
-                "http://terminology.hl7.org/CodeSystem/observation-category",
-                "vital-signs",
-                null)));
-    observation.setCode(new CodeableConcept(new Coding("http://loinc.org", loinc, null)));
-    observation.setSubject(new Reference(patient.toUnqualifiedVersionless().getValue()));
-    observation.setEffective(new DateTimeType(Date.from(Instant.now())));
-    return observation;
-  }
-
   private static Observation weight(IdType patient, String value, String unit) {
-    Observation observation = vitalSign(patient, "29463-7");
+    Observation observation = FhirServerContract.vitalSign(patient, "29463-7", Instant.now());
     observation.setValue(quantity(value, unit));
     return observation;
   }
 
   private static Observation bloodPressure(
       IdType patient, String systolic, String diastolic, String unit) {
-    Observation observation = vitalSign(patient, "85354-9");
+    Observation observation = FhirServerContract.vitalSign(patient, "85354-9", Instant.now());
     observation
         .addComponent()
         .setCode(new CodeableConcept(new Coding("http://loinc.org", "8480-6", null)))

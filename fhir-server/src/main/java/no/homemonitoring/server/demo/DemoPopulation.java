@@ -56,9 +56,7 @@ public final class DemoPopulation {
   static final String KOMMUNENUMMER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402";
   static final String PHD_SYSTEM_ID = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680";
   static final String VOLVEN_KINSHIP = "urn:oid:2.16.578.1.12.4.1.1.9033";
-  static final String VOLVEN_REPRESENTATION = "urn:oid:2.16.578.1.12.4.1.1.7611";
   static final String LOINC = "http://loinc.org";
-  static final String SNOMED = "http://snomed.info/sct";
   static final String UCUM = "http://unitsofmeasure.org";
   static final String MDC = Terminology.MDC;
   private static final Terminology TERMINOLOGY = Terminology.bundled();

@@ -52,8 +52,8 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    String key = PatientSearchCache.patientKey(patientId, requestKey(request));
-    PatientSearchCache.Entry hit = cache.get(key);
+    String requestKey = requestKey(request);
+    PatientSearchCache.Entry hit = cache.get(PatientSearchCache.patientKey(patientId, requestKey));
     if (hit != null) {
       response.setStatus(HttpServletResponse.SC_OK);
       response.setContentType(hit.contentType());
@@ -69,7 +69,7 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
     if (wrapper.getStatus() == HttpServletResponse.SC_OK && wrapper.getContentType() != null) {
       cache.put(
           patientId,
-          requestKey(request),
+          requestKey,
           stamp,
           new PatientSearchCache.Entry(wrapper.getContentType(), wrapper.getContentAsByteArray()));
     }
