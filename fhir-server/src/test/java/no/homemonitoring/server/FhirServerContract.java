@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.server.demo.SyntheticNationalId;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -27,6 +28,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -172,6 +174,7 @@ abstract class FhirServerContract implements TerminologyContract {
     Patient patient = patient(uniqueFnr());
     Observation observation = observation(new IdType(patientUrn), WEIGHT, 64.5, Instant.now());
     observation.setSubject(new Reference(patientUrn));
+    observation.getSubject().setIdentifier(patient.getIdentifierFirstRep().copy());
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     transaction
         .addEntry()
@@ -396,7 +399,8 @@ abstract class FhirServerContract implements TerminologyContract {
     assertThat(weightsIn(afterCreate)).containsExactly(71.0, 70.0);
 
     Observation changed = client.read().resource(Observation.class).withId(first).execute();
-    changed.setValue(new Quantity(72.0).setSystem("http://unitsofmeasure.org").setCode("kg"));
+    changed.setValue(
+        new Quantity(72.0).setSystem("http://unitsofmeasure.org").setCode("kg").setUnit("kg"));
     client.update().resource(changed).execute();
     assertThat(weightsIn(get(search))).containsExactly(71.0, 72.0);
 
@@ -488,10 +492,26 @@ abstract class FhirServerContract implements TerminologyContract {
         .toList();
   }
 
+  /** A synthetic fødselsnummer (month + 80) for Observations' subject.identifier. */
+  static final String TEST_SUBJECT_FNR = "15835010187";
+
+  static final java.util.Map<String, String> SNOMED_OF_LOINC =
+      java.util.Map.of(
+          "85354-9", "75367002",
+          "29463-7", "27113001",
+          "8867-4", "364075005",
+          "2708-6", "431314004",
+          "59408-5", "431314004");
+
   static Patient patient(String fnr) {
     Patient patient = new Patient();
     patient.addIdentifier().setSystem(FNR).setValue(fnr);
     patient.addName().setFamily("Nordmann").addGiven("Kari");
+    patient
+        .addAddress()
+        .setCity("Oslo")
+        .addExtension(
+            Profiles.MUNICIPALITY, new Coding("urn:oid:2.16.578.1.12.4.1.1.3402", "0301", "Oslo"));
     return patient;
   }
 
@@ -507,9 +527,25 @@ abstract class FhirServerContract implements TerminologyContract {
     return observation;
   }
 
-  /** A final vital-sign Observation of the patient with one LOINC code and no value yet. */
+  /**
+   * A final vital-sign Observation of the patient with its LOINC and SNOMED CT codes and no value
+   * yet, as the profiles ask: an idempotency identifier, a device, and the subject as reference and
+   * national id. (The national id is a fixed synthetic one: the profile checks its system, not that
+   * it is the referenced patient's.)
+   */
   static Observation vitalSign(IdType patientId, String loinc, Instant when) {
     Observation observation = new Observation();
+    observation
+        .addIdentifier()
+        .setSystem("urn:ietf:rfc:3986")
+        .setValue("urn:uuid:" + java.util.UUID.randomUUID());
+    observation.setDevice(
+        new Reference()
+            .setIdentifier(
+                new Identifier()
+                    .setSystem("urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680")
+                    .setValue("0123456789ABCDEF"))
+            .setDisplay("Test device"));
     observation.setStatus(Observation.ObservationStatus.FINAL);
     observation.addCategory(
         new CodeableConcept(
@@ -518,7 +554,14 @@ abstract class FhirServerContract implements TerminologyContract {
                 "vital-signs",
                 null)));
     observation.setCode(new CodeableConcept(new Coding(LOINC, loinc, null)));
+    String snomed = SNOMED_OF_LOINC.get(loinc);
+    if (snomed != null) {
+      observation.getCode().addCoding(new Coding("http://snomed.info/sct", snomed, null));
+    }
     observation.setSubject(new Reference(patientId.toUnqualifiedVersionless().getValue()));
+    observation
+        .getSubject()
+        .setIdentifier(new Identifier().setSystem(FNR).setValue(TEST_SUBJECT_FNR));
     observation.setEffective(new DateTimeType(Date.from(when)));
     return observation;
   }

@@ -15,7 +15,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /** The files in one classpath folder, in every jar and directory that has it. */
-final class ClasspathFolder {
+public final class ClasspathFolder {
 
   private ClasspathFolder() {}
 
@@ -23,7 +23,7 @@ final class ClasspathFolder {
    * URLs of the files directly in {@code folder} whose names end with {@code suffix}, sorted by
    * file name. A name present in two classpath entries is listed twice (the caller decides).
    */
-  static List<URL> list(ClassLoader classLoader, String folder, String suffix) {
+  public static List<URL> list(ClassLoader classLoader, String folder, String suffix) {
     List<URL> files = new ArrayList<>();
     try {
       for (URL url : Collections.list(classLoader.getResources(folder))) {

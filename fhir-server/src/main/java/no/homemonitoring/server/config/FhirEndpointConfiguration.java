@@ -21,6 +21,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import no.homemonitoring.server.metrics.FhirRequestMetricsInterceptor;
 import no.homemonitoring.server.search.SearchParameterSetup;
 import no.homemonitoring.server.search.StatelessPagingInterceptor;
+import no.homemonitoring.server.validation.BatchResponseFullUrlInterceptor;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -69,6 +70,7 @@ public class FhirEndpointConfiguration {
     capabilityStatement.setImplementationDescription("Home-monitoring FHIR server");
     server.setServerConformanceProvider(capabilityStatement);
     server.registerInterceptor(metricsInterceptor);
+    server.registerInterceptor(new BatchResponseFullUrlInterceptor());
     // Browsers get readable HTML; FHIR clients are unaffected.
     server.registerInterceptor(new ResponseHighlighterInterceptor());
     return server;

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir directory of the embedded H2 database (and any other local state)
  * @param fhir how the FHIR endpoint behaves
  * @param demoData the synthetic demo population
+ * @param validation profile validation on write
  * @param searchCache responses of one patient's Observation searches, kept until that patient's
  *     Observations change
  */
@@ -21,7 +22,14 @@ public record HomeMonitoringProperties(
     @DefaultValue("./data") Path dataDir,
     @DefaultValue Fhir fhir,
     @DefaultValue DemoData demoData,
-    @DefaultValue SearchCache searchCache) {
+    @DefaultValue SearchCache searchCache,
+    @DefaultValue Validation validation) {
+
+  /**
+   * @param enabled hold every write of a profiled resource type to the project's profile (422 when
+   *     it fails); off only to measure what validation costs
+   */
+  public record Validation(@DefaultValue("true") boolean enabled) {}
 
   /**
    * @param resourceTypes the resource types served; all others are refused with 404

@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.terminology.Measurement;
 import no.homemonitoring.terminology.Terminology;
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -26,6 +29,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
@@ -56,6 +60,7 @@ public final class DemoPopulation {
   static final String KOMMUNENUMMER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402";
   static final String PHD_SYSTEM_ID = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680";
   static final String VOLVEN_KINSHIP = "urn:oid:2.16.578.1.12.4.1.1.9033";
+  static final String VOLVEN_REPRESENTATION = "urn:oid:2.16.578.1.12.4.1.1.7611";
   static final String LOINC = "http://loinc.org";
   static final String UCUM = "http://unitsofmeasure.org";
   static final String MDC = Terminology.MDC;
@@ -163,7 +168,8 @@ public final class DemoPopulation {
         .addGiven(GIVEN_NAMES[(n - 1) % GIVEN_NAMES.length]);
     patient.setGender(n % 2 == 0 ? AdministrativeGender.MALE : AdministrativeGender.FEMALE);
     patient.setBirthDate(Date.from(birthDate.atStartOfDay(OSLO).toInstant()));
-    patient.addAddress().setCity("Oslo").setDistrict("0301");
+    Address address = patient.addAddress().setUse(Address.AddressUse.HOME).setCity("Oslo");
+    address.addExtension(Profiles.MUNICIPALITY, new Coding(KOMMUNENUMMER_SYSTEM, "0301", "Oslo"));
     patient.setManagingOrganization(new Reference("Organization/" + ORGANIZATION_ID));
     return patient;
   }
@@ -175,6 +181,7 @@ public final class DemoPopulation {
     device.setManufacturer("Demo Medical");
     device.addDeviceName().setName("Demo BP-100").setType(Device.DeviceNameType.MODELNAME);
     device.setSerialNumber("SN-" + patientId.toUpperCase());
+    device.setModelNumber("BP-100");
     device.setPatient(new Reference("Patient/" + patientId));
     return device;
   }
@@ -230,8 +237,9 @@ public final class DemoPopulation {
     plan.setAuthor(new Reference("Practitioner/" + NURSE_ID));
     goals.forEach(goal -> plan.addGoal(new Reference("Goal/" + goal.getIdElement().getIdPart())));
     for (Measure measure : Measure.values()) {
+      CarePlan.CarePlanActivityComponent activity = plan.addActivity();
       CarePlan.CarePlanActivityDetailComponent detail =
-          plan.addActivity().getDetail().setKind(CarePlan.CarePlanActivityKind.SERVICEREQUEST);
+          activity.getDetail().setKind(CarePlan.CarePlanActivityKind.SERVICEREQUEST);
       detail.setCode(measure.loinc());
       detail.setStatus(CarePlan.CarePlanActivityStatus.INPROGRESS);
       Timing timing = new Timing();
@@ -242,6 +250,7 @@ public final class DemoPopulation {
           .setPeriodUnit(Timing.UnitsOfTime.D);
       detail.setScheduled(timing);
       detail.addGoal(new Reference("Goal/" + patientId + "-goal-" + measure.slug));
+      measure.thresholds().forEach(activity::addExtension);
     }
     return plan;
   }
@@ -293,6 +302,9 @@ public final class DemoPopulation {
     consent.setPatient(patientRef);
     consent.setDateTimeElement(new DateTimeType(toDate(today.minusDays(days), LocalTime.NOON)));
     consent.addPerformer(patientRef);
+    consent.setPolicyRule(
+        new CodeableConcept(
+            new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in")));
     Consent.ProvisionComponent provision = consent.getProvision();
     provision.setType(Consent.ConsentProvisionType.PERMIT);
     provision.setPeriod(
@@ -304,9 +316,9 @@ public final class DemoPopulation {
         .setRole(
             new CodeableConcept(
                 new Coding(
-                    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                    "IRCP",
-                    "information recipient")))
+                    VOLVEN_REPRESENTATION,
+                    "FU",
+                    TERMINOLOGY.display(VOLVEN_REPRESENTATION, "FU").orElseThrow())))
         .setReference(new Reference("RelatedPerson/" + relative.getIdElement().getIdPart()));
     provision.addAction(
         new CodeableConcept(
@@ -465,6 +477,54 @@ public final class DemoPopulation {
       CodeableConcept concept = new CodeableConcept();
       TERMINOLOGY.translate(MDC, mdc, LOINC).forEach(concept::addCoding);
       return concept;
+    }
+
+    /** The plan's alarm bands (hm-alarm-threshold): the usual home-care defaults. */
+    List<Extension> thresholds() {
+      return switch (this) {
+        case BLOOD_PRESSURE ->
+            List.of(
+                threshold("8480-6", "red", 180.0, null),
+                threshold("8480-6", "yellow", 160.0, 180.0),
+                threshold("8480-6", "red", null, 90.0),
+                threshold("8462-4", "red", 110.0, null));
+        case WEIGHT -> List.of();
+        case SPO2 ->
+            List.of(
+                threshold("59408-5", "red", null, 88.0),
+                threshold("59408-5", "yellow", 88.0, 92.0));
+        case PULSE ->
+            List.of(
+                threshold("8867-4", "red", 130.0, null),
+                threshold("8867-4", "yellow", 110.0, 130.0),
+                threshold("8867-4", "red", null, 40.0));
+      };
+    }
+
+    private Extension threshold(String loinc, String zone, Double low, Double high) {
+      String quantityUnit = this == BLOOD_PRESSURE ? "mm[Hg]" : unit;
+      Extension threshold = new Extension(Profiles.ALARM_THRESHOLD);
+      threshold.addExtension("code", new CodeableConcept(new Coding(LOINC, loinc, null)));
+      threshold.addExtension("zone", new CodeType(zone));
+      if (low != null) {
+        threshold.addExtension(
+            "low",
+            new Quantity()
+                .setValue(low)
+                .setSystem(UCUM)
+                .setCode(quantityUnit)
+                .setUnit(quantityUnit));
+      }
+      if (high != null) {
+        threshold.addExtension(
+            "high",
+            new Quantity()
+                .setValue(high)
+                .setSystem(UCUM)
+                .setCode(quantityUnit)
+                .setUnit(quantityUnit));
+      }
+      return threshold;
     }
 
     double expectedLow(PatientProfile profile) {

@@ -1,8 +1,12 @@
 package no.homemonitoring.server.terminology;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.server.config.HomeMonitoringProperties;
 import no.homemonitoring.terminology.Terminology;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +33,9 @@ public class TerminologyConfiguration {
   @Bean
   @Order(1)
   public ApplicationRunner terminologyLoader(Terminology terminology, DaoRegistry daoRegistry) {
-    return args -> new TerminologyLoader(terminology, daoRegistry).load();
+    List<MetadataResource> resources = new ArrayList<>(terminology.resources());
+    // The profiles too: the server serves them, and its CapabilityStatement lists them.
+    resources.addAll(Profiles.structureDefinitions());
+    return args -> new TerminologyLoader(resources, daoRegistry).load();
   }
 }
