@@ -43,6 +43,7 @@ public final class ConformanceSuite {
 
   private final FhirContext context = FhirContext.forR4Cached();
   private final IGenericClient client;
+  private final String baseUrl;
   private final Optional<VkpCompatibility> vkp;
   private final List<Check> checks = new ArrayList<>();
 
@@ -50,6 +51,7 @@ public final class ConformanceSuite {
     context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     context.getRestfulClientFactory().setSocketTimeout(120_000);
     this.client = context.newRestfulGenericClient(baseUrl);
+    this.baseUrl = baseUrl;
     this.vkp = vkp;
   }
 
@@ -300,13 +302,33 @@ public final class ConformanceSuite {
     }
   }
 
-  private String validateOperation(Examples.Example invalid) {
+  private String validateOperation(Examples.Example invalid) throws Exception {
     Resource resource = (Resource) context.newJsonParser().parseResource(invalid.json());
-    MethodOutcome outcome = client.validate().resource(resource).execute();
+    resource.setId((String) null); // type-level $validate: the example is not stored
+    // The resource itself as the body (the Parameters form is not what vendors send).
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(baseUrl + "/" + resource.fhirType() + "/$validate"))
+                    .header("Content-Type", "application/fhir+json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            context.newJsonParser().encodeResourceToString(resource)))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    MethodOutcome outcome = new MethodOutcome();
+    outcome.setOperationOutcome(
+        (OperationOutcome) context.newJsonParser().parseResource(response.body()));
     String text = outcomeText(outcome.getOperationOutcome());
     require(
         text.contains(invalid.expectedRule()),
-        "$validate does not name " + invalid.expectedRule() + ": " + text);
+        "$validate does not name "
+            + invalid.expectedRule()
+            + ": "
+            + (outcome.getOperationOutcome() == null
+                ? "no OperationOutcome"
+                : context.newJsonParser().encodeResourceToString(outcome.getOperationOutcome())));
     return "names " + invalid.expectedRule();
   }
 
@@ -322,6 +344,8 @@ public final class ConformanceSuite {
         .map(
             i ->
                 String.join(",", i.getExpression().stream().map(Object::toString).toList())
+                    + " "
+                    + String.join(",", i.getLocation().stream().map(Object::toString).toList())
                     + " "
                     + i.getDiagnostics())
         .collect(Collectors.joining(" | "));

@@ -56,7 +56,7 @@ public final class Examples {
       if ("Extension".equals(profile.getType())) {
         continue;
       }
-      for (URL file : ClasspathFolder.list(loader, FOLDER + profile.getIdPart(), ".json")) {
+      for (URL file : ClasspathFolder.list(loader, FOLDER + profile.getIdPart() + "/", ".json")) {
         String path = file.getPath();
         String name = path.substring(path.lastIndexOf('/') + 1);
         examples.add(new Example(profile.getUrl(), profile.getIdPart(), name, read(file)));

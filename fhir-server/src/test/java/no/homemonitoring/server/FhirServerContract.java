@@ -486,6 +486,47 @@ abstract class FhirServerContract implements TerminologyContract {
         .execute();
   }
 
+  @Test
+  void aCachedSearchIsAnsweredInTheEncodingEachClientAccepts() throws Exception {
+    IdType patientId = createPatient();
+    createObservation(patientId, WEIGHT, 70.0, Instant.now());
+    String path = "/fhir/Observation?patient=" + patientId.toUnqualifiedVersionless().getValue();
+    HttpRequest gzip =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Accept-Encoding", "gzip")
+            .GET()
+            .build();
+    http.send(gzip, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> compressed = http.send(gzip, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<String> plain = get(path);
+
+    assertThat(compressed.headers().firstValue("X-Search-Cache")).contains("hit");
+    assertThat(compressed.headers().firstValue("Content-Encoding")).contains("gzip");
+    try (var in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(compressed.body()))) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .startsWith("{");
+    }
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(plain.body()).startsWith("{");
+  }
+
+  /**
+   * The conformance kit's black-box suite passes against this server; its report lands in target/
+   * for a reader.
+   */
+  @Test
+  void theConformanceKitPassesAgainstThisServer() throws Exception {
+    java.nio.file.Path report =
+        java.nio.file.Path.of("target", "conformance-report-" + getClass().getSimpleName() + ".md");
+    List<no.homemonitoring.conformance.ConformanceSuite.Check> checks =
+        no.homemonitoring.conformance.ConformanceKit.run(baseUrl + "/fhir", report);
+    assertThat(checks).hasSizeGreaterThan(50);
+    assertThat(checks.stream().filter(c -> !c.passed()).toList())
+        .as("failed checks, see %s", report.toAbsolutePath())
+        .isEmpty();
+  }
+
   static List<Double> weights(Bundle bundle) {
     return bundle.getEntry().stream()
         .map(e -> ((Observation) e.getResource()).getValueQuantity().getValue().doubleValue())

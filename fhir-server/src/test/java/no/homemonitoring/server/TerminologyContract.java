@@ -157,8 +157,7 @@ interface TerminologyContract {
     assertThatThrownBy(() -> create(bloodPressure(patient, "18.9", "11.2", "kPa")))
         .isInstanceOfSatisfying(
             UnprocessableEntityException.class,
-            e ->
-                assertThat(e.getMessage()).contains("Observation.component[0]").contains("mm[Hg]"));
+            e -> assertThat(e.getMessage()).contains("Observation.component[0]").contains("kPa"));
     create(bloodPressure(patient, "120", "80", "mm[Hg]"));
 
     Bundle found =

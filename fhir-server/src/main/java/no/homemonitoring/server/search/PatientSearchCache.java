@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public class PatientSearchCache {
 
   /** A stored response. */
-  public record Entry(String contentType, byte[] body) {}
+  /**
+   * A stored answer: its body exactly as sent (compressed when the response was), with the headers
+   * needed to read it.
+   */
+  public record Entry(String contentType, String contentEncoding, byte[] body) {}
 
   private final Cache<String, Entry> responses;
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();

@@ -57,6 +57,9 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
     if (hit != null) {
       response.setStatus(HttpServletResponse.SC_OK);
       response.setContentType(hit.contentType());
+      if (hit.contentEncoding() != null) {
+        response.setHeader("Content-Encoding", hit.contentEncoding());
+      }
       response.setHeader(CACHE_HEADER, "hit");
       response.setContentLength(hit.body().length);
       response.getOutputStream().write(hit.body());
@@ -71,7 +74,10 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
           patientId,
           requestKey,
           stamp,
-          new PatientSearchCache.Entry(wrapper.getContentType(), wrapper.getContentAsByteArray()));
+          new PatientSearchCache.Entry(
+              wrapper.getContentType(),
+              wrapper.getHeader("Content-Encoding"),
+              wrapper.getContentAsByteArray()));
     }
     wrapper.copyBodyToResponse();
   }
@@ -112,6 +118,10 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
     return request.getQueryString()
         + '\n'
         + request.getHeader("Accept")
+        + '\n'
+        // HAPI compresses the body when the client accepts gzip: the stored bytes are only right
+        // for a client that accepts the same.
+        + request.getHeader("Accept-Encoding")
         + '\n'
         + sha256(request.getHeader("Authorization"));
   }

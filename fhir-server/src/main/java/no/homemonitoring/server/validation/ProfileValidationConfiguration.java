@@ -25,7 +25,7 @@ public class ProfileValidationConfiguration {
   @Bean
   @Primary
   public IInstanceValidatorModule homeMonitoringInstanceValidator(ProfileValidator validator) {
-    return validator.instanceValidator();
+    return new ProjectProfileValidatorModule(validator.instanceValidator());
   }
 
   @Bean

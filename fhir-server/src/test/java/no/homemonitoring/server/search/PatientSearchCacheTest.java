@@ -11,7 +11,7 @@ class PatientSearchCacheTest {
 
   private final PatientSearchCache cache = new PatientSearchCache(1 << 20, Duration.ofMinutes(1));
   private final PatientSearchCache.Entry entry =
-      new PatientSearchCache.Entry("application/fhir+json", new byte[] {1, 2, 3});
+      new PatientSearchCache.Entry("application/fhir+json", null, new byte[] {1, 2, 3});
 
   @Test
   void aResponseIsKeptUntilThePatientsObservationsChange() {
