@@ -46,6 +46,7 @@ public final class ConformanceSuite {
   private final String baseUrl;
   private final Optional<VkpCompatibility> vkp;
   private final List<Check> checks = new ArrayList<>();
+  private final List<Examples.Example> examples = Examples.all();
 
   public ConformanceSuite(String baseUrl, Optional<VkpCompatibility> vkp) {
     context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -76,7 +77,6 @@ public final class ConformanceSuite {
         "Fixtures",
         "supporting resources can be written (PUT with ids conformance-*)",
         this::fixtures);
-    List<Examples.Example> examples = Examples.all();
     for (Examples.Example example : examples) {
       if (example.expectedValid()) {
         check("Round trip", example.name(), () -> roundTrip(example));
@@ -232,7 +232,7 @@ public final class ConformanceSuite {
   }
 
   private IBaseResource example(String profileId, String fileName) {
-    return Examples.all().stream()
+    return examples.stream()
         .filter(e -> e.profileId().equals(profileId) && e.fileName().equals(fileName))
         .findFirst()
         .map(e -> context.newJsonParser().parseResource(e.json()))

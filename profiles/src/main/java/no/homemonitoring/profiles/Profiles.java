@@ -78,8 +78,7 @@ public final class Profiles {
       }
       return Optional.empty();
     }
-    FhirContext context = FhirContext.forR4Cached();
-    return Optional.ofNullable(RESOURCE_PROFILES.get(context.getResourceType(resource)));
+    return Optional.ofNullable(RESOURCE_PROFILES.get(resource.fhirType()));
   }
 
   /** Every profile and extension of the project, with snapshots, as the build generated them. */
