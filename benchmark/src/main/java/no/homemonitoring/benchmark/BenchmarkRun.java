@@ -81,8 +81,14 @@ final class BenchmarkRun {
       printLatency("read", read);
 
       PhaseResult ingestWarmup = ingest(fhir, 1, INGEST_WARMUP, "ingest warm-up");
+      ServerTimer validationBefore = ServerTimer.read(client, fhir, ServerTimer.VALIDATION);
       PhaseResult ingest1 = ingest(fhir, 1, workload.ingestAtConcurrency1(), "ingest c1");
+      double validationMillis =
+          ServerTimer.read(client, fhir, ServerTimer.VALIDATION)
+              .millisPerEventSince(validationBefore);
       printLatency("ingest c1", ingest1);
+      System.err.printf(
+          "  validation inside the server: %.2f ms per Observation%n", validationMillis);
       PhaseResult ingest8 =
           ingest(fhir, INGEST_CONCURRENCY, workload.ingestAtConcurrency8(), "ingest c8");
       printLatency("ingest c8", ingest8);
@@ -103,7 +109,15 @@ final class BenchmarkRun {
               .mapToInt(PhaseResult::failures)
               .sum();
       return new RunResult(
-          startup, observationsPerSecond, memory, nurseQuery, read, ingest1, ingest8, failures);
+          startup,
+          observationsPerSecond,
+          memory,
+          nurseQuery,
+          read,
+          ingest1,
+          ingest8,
+          validationMillis,
+          failures);
     }
   }
 

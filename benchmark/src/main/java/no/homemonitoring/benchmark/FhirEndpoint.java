@@ -10,10 +10,20 @@ final class FhirEndpoint {
   private static final String FHIR_JSON = "application/fhir+json";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+  private final String root;
   private final String base;
 
   FhirEndpoint(int port) {
-    base = "http://localhost:" + port + "/fhir";
+    root = "http://localhost:" + port;
+    base = root + "/fhir";
+  }
+
+  /** A Spring Boot actuator endpoint of the same server, e.g. {@code metrics/some.timer}. */
+  HttpRequest actuator(String path) {
+    return HttpRequest.newBuilder(URI.create(root + "/actuator/" + path))
+        .timeout(REQUEST_TIMEOUT)
+        .GET()
+        .build();
   }
 
   /** {@code pathAndQuery} is relative to the FHIR base and must already be URL-encoded. */

@@ -24,6 +24,15 @@ record Metric(String label, String unit, int decimals, ToDoubleFunction<RunResul
           "MiB",
           0,
           run -> run.memoryAfterLoad().peakResidentMebibytes());
+  static final Metric INGEST_C1_P50 =
+      new Metric(
+          "Ingest concurrency 1 p50", "ms", 1, run -> run.ingestAtConcurrency1().p50Millis());
+  static final Metric VALIDATION =
+      new Metric(
+          "Profile validation per Observation (server timer, ingest concurrency 1)",
+          "ms",
+          2,
+          RunResult::validationMillisPerIngest);
   static final Metric NURSE_P95 =
       new Metric("Nurse query p95", "ms", 1, run -> run.nurseQuery().p95Millis());
 
@@ -49,8 +58,7 @@ record Metric(String label, String unit, int decimals, ToDoubleFunction<RunResul
               "Observations/s",
               0,
               run -> run.ingestAtConcurrency1().requestsPerSecond()),
-          new Metric(
-              "Ingest concurrency 1 p50", "ms", 1, run -> run.ingestAtConcurrency1().p50Millis()),
+          INGEST_C1_P50,
           new Metric(
               "Ingest concurrency 1 p95", "ms", 1, run -> run.ingestAtConcurrency1().p95Millis()),
           new Metric(
@@ -65,7 +73,8 @@ record Metric(String label, String unit, int decimals, ToDoubleFunction<RunResul
           new Metric(
               "Ingest concurrency 8 p95", "ms", 1, run -> run.ingestAtConcurrency8().p95Millis()),
           new Metric(
-              "Ingest concurrency 8 p99", "ms", 1, run -> run.ingestAtConcurrency8().p99Millis()));
+              "Ingest concurrency 8 p99", "ms", 1, run -> run.ingestAtConcurrency8().p99Millis()),
+          VALIDATION);
 
   double median(List<RunResult> runs) {
     return Percentiles.median(runs.stream().mapToDouble(value).toArray());

@@ -44,6 +44,7 @@ public final class ServerBenchmark implements Callable<Integer> {
   private static final int SERVER_FAILED = 3;
   private static final int LOG_TAIL_LINES = 40;
   private static final ZoneId NORWAY = ZoneId.of("Europe/Oslo");
+  private static final String VALIDATION_OFF = "--homemonitoring.validation.enabled=false";
 
   @Spec private CommandSpec spec;
 
@@ -78,6 +79,14 @@ public final class ServerBenchmark implements Callable<Integer> {
               + " --server-args (for example a stock HAPI configuration) and the report shows both"
               + " side by side.")
   private String compareServerArgs;
+
+  @Option(
+      names = "--validation-cost",
+      description =
+          "Compare with the same server with profile validation switched off"
+              + " (--homemonitoring.validation.enabled=false) and report what validation adds to"
+              + " an Observation POST, against the target: less than half of the write.")
+  private boolean validationCost;
 
   @Option(names = "--runs", defaultValue = "3", description = "Fresh servers to measure.")
   private int runs;
@@ -167,8 +176,9 @@ public final class ServerBenchmark implements Callable<Integer> {
   private int benchmark(Path jar) throws IOException, InterruptedException {
     Clock clock = Clock.system(NORWAY);
     ServerLaunch server = launch("server", jar, serverArgs);
-    ServerLaunch compare =
-        compareServerArgs == null ? null : launch("compare", jar, compareServerArgs);
+    String compareArgs =
+        validationCost ? (serverArgs + " " + VALIDATION_OFF).strip() : compareServerArgs;
+    ServerLaunch compare = compareArgs == null ? null : launch("compare", jar, compareArgs);
     BenchmarkRun run =
         new BenchmarkRun(
             HttpClient.newBuilder()
@@ -210,7 +220,8 @@ public final class ServerBenchmark implements Callable<Integer> {
     }
 
     BenchmarkReport benchmarkReport =
-        new BenchmarkReport(settings(clock), serverResults, compareResults, targets);
+        new BenchmarkReport(
+            settings(clock), serverResults, compareResults, targets, validationCost);
     String markdown = benchmarkReport.markdown();
     System.out.print(markdown);
     Path reportFile = report.toAbsolutePath();
@@ -241,6 +252,12 @@ public final class ServerBenchmark implements Callable<Integer> {
     if (!Files.isRegularFile(serverJar)) {
       throw usage("--server-jar: no such file: " + serverJar.toAbsolutePath());
     }
+    if (validationCost && compareServerArgs != null) {
+      throw usage("--validation-cost chooses the compare server; drop --compare-server-args");
+    }
+    if (validationCost && ingestAtConcurrency1 < 1) {
+      throw usage("--validation-cost measures the concurrency-1 ingest: --ingest-c1 must be > 0");
+    }
     requireAtLeast("--runs", runs, 1);
     requireAtLeast("--patients", patients, 1);
     requireAtLeast("--readings", readings, 1);
@@ -268,7 +285,12 @@ public final class ServerBenchmark implements Callable<Integer> {
         "Server jar: `" + serverJar + "`, modified " + Files.getLastModifiedTime(serverJar));
     settings.add("JVM options: `" + jvmOptions + "`");
     settings.add("Server args: " + inlineCode(serverArgs));
-    if (compareServerArgs != null) {
+    if (validationCost) {
+      settings.add(
+          "Compare server args: "
+              + inlineCode((serverArgs + " " + VALIDATION_OFF).strip())
+              + " (validation cost)");
+    } else if (compareServerArgs != null) {
       settings.add("Compare server args: " + inlineCode(compareServerArgs));
     }
     settings.add(

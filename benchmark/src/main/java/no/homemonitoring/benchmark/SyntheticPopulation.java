@@ -8,12 +8,15 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TimeZone;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -41,6 +44,18 @@ final class SyntheticPopulation {
       "http://terminology.hl7.org/CodeSystem/observation-category";
   static final String UCUM = "http://unitsofmeasure.org";
   static final String MILLIMETRES_OF_MERCURY = "mm[Hg]";
+  static final String MDC = "urn:iso:std:iso:11073:10101";
+  static final String MUNICIPALITY_EXTENSION =
+      "http://homemonitoring.no/fhir/StructureDefinition/hm-municipality";
+  static final String MUNICIPALITY_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402";
+  static final String IDEMPOTENCY_SYSTEM = "urn:ietf:rfc:3986";
+  // IEEE 11073-20601 system ids (EUI-64) identify a PHD device.
+  static final String DEVICE_SYSTEM_ID = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680";
+
+  /** Municipality number and name, a few of the country's largest. */
+  private static final String[][] MUNICIPALITIES = {
+    {"0301", "Oslo"}, {"4601", "Bergen"}, {"5001", "Trondheim"}, {"1103", "Stavanger"}
+  };
 
   private static final LocalTime MORNING = LocalTime.of(7, 30);
   private static final LocalTime EVENING = LocalTime.of(20, 0);
@@ -55,12 +70,38 @@ final class SyntheticPopulation {
   private final int readingsPerPatient;
   private final long seed;
   private final Clock clock;
+  private final List<Person> people;
 
   SyntheticPopulation(int patients, int readingsPerPatient, long seed, Clock clock) {
     this.patients = patients;
     this.readingsPerPatient = readingsPerPatient;
     this.seed = seed;
     this.clock = clock;
+    this.people = people(patients, seed);
+  }
+
+  /**
+   * Who the patients are, drawn once: Observations carry their patient's national id, so they need
+   * it without building the Patient.
+   */
+  private record Person(String nationalId, LocalDate birthDate, int individualNumber) {}
+
+  private static List<Person> people(int patients, long seed) {
+    RandomGenerator random = new SplittableRandom(seed);
+    Set<String> issued = new HashSet<>();
+    List<Person> people = new ArrayList<>(patients);
+    for (int patient = 1; patient <= patients; patient++) {
+      LocalDate birthDate;
+      int individualNumber;
+      Optional<String> nationalId;
+      do {
+        birthDate = EARLIEST_BIRTH.plusDays(random.nextInt(BIRTH_DAYS));
+        individualNumber = random.nextInt(INDIVIDUAL_NUMBERS);
+        nationalId = SyntheticNationalId.of(birthDate, individualNumber);
+      } while (nationalId.isEmpty() || !issued.add(nationalId.get()));
+      people.add(new Person(nationalId.get(), birthDate, individualNumber));
+    }
+    return people;
   }
 
   static String patientId(int patient) {
@@ -77,12 +118,10 @@ final class SyntheticPopulation {
 
   /** Patients 1..n, each PUT with a fixed id so observations can reference them in advance. */
   Bundle patientTransaction() {
-    RandomGenerator random = new SplittableRandom(seed);
-    Set<String> issued = new HashSet<>();
     BundleBuilder transaction = new BundleBuilder(FhirJson.context());
     transaction.setType("transaction");
     for (int patient = 1; patient <= patients; patient++) {
-      transaction.addTransactionUpdateEntry(patient(patient, random, issued));
+      transaction.addTransactionUpdateEntry(patient(patient));
     }
     return transaction.getBundleTyped();
   }
@@ -121,30 +160,39 @@ final class SyntheticPopulation {
     return bloodPressure(patient, measured, BloodPressureTrend.random(random), random);
   }
 
-  private static Patient patient(int patient, RandomGenerator random, Set<String> issued) {
-    LocalDate birthDate;
-    int individualNumber;
-    Optional<String> nationalId;
-    do {
-      birthDate = EARLIEST_BIRTH.plusDays(random.nextInt(BIRTH_DAYS));
-      individualNumber = random.nextInt(INDIVIDUAL_NUMBERS);
-      nationalId = SyntheticNationalId.of(birthDate, individualNumber);
-    } while (nationalId.isEmpty() || !issued.add(nationalId.get()));
-
+  private Patient patient(int patient) {
+    Person person = people.get(patient - 1);
     Patient resource = new Patient();
     resource.setId(patientId(patient));
-    resource.addIdentifier().setSystem(SyntheticNationalId.SYSTEM).setValue(nationalId.get());
+    resource.addIdentifier().setSystem(SyntheticNationalId.SYSTEM).setValue(person.nationalId());
     resource.addName().setFamily("Benchmark").addGiven("Patient " + patient);
-    resource.setBirthDateElement(new DateType(birthDate.toString()));
+    resource.setBirthDateElement(new DateType(person.birthDate().toString()));
     // The third individual digit carries sex in a fødselsnummer: odd for men.
     resource.setGender(
-        individualNumber % 2 == 1 ? AdministrativeGender.MALE : AdministrativeGender.FEMALE);
+        person.individualNumber() % 2 == 1
+            ? AdministrativeGender.MALE
+            : AdministrativeGender.FEMALE);
+    String[] municipality = MUNICIPALITIES[patient % MUNICIPALITIES.length];
+    resource
+        .addAddress()
+        .setCity(municipality[1])
+        .addExtension(
+            MUNICIPALITY_EXTENSION,
+            new Coding(MUNICIPALITY_SYSTEM, municipality[0], municipality[1]));
     return resource;
   }
 
-  private static Observation bloodPressure(
+  /**
+   * A reading as the project's blood-pressure profile wants it: LOINC, SNOMED CT and MDC codes, an
+   * idempotency identifier, the measuring device, and the subject as reference and national id.
+   */
+  private Observation bloodPressure(
       int patient, ZonedDateTime measured, BloodPressureTrend trend, RandomGenerator random) {
     Observation observation = new Observation();
+    observation
+        .addIdentifier()
+        .setSystem(IDEMPOTENCY_SYSTEM)
+        .setValue("urn:uuid:" + new UUID(random.nextLong(), random.nextLong()));
     observation.setStatus(ObservationStatus.FINAL);
     observation
         .addCategory()
@@ -152,23 +200,46 @@ final class SyntheticPopulation {
     observation
         .getCode()
         .addCoding(new Coding(LOINC, BLOOD_PRESSURE_PANEL, "Blood pressure panel"))
-        .addCoding(new Coding(SNOMED_CT, "75367002", "Blood pressure"));
+        .addCoding(new Coding(SNOMED_CT, "75367002", "Blood pressure"))
+        .addCoding(new Coding(MDC, "150020", null));
     observation.getSubject().setReference("Patient/" + patientId(patient));
+    observation
+        .getSubject()
+        .getIdentifier()
+        .setSystem(SyntheticNationalId.SYSTEM)
+        .setValue(people.get(patient - 1).nationalId());
+    observation
+        .getDevice()
+        .setDisplay("Blood pressure monitor")
+        .getIdentifier()
+        .setSystem(DEVICE_SYSTEM_ID)
+        .setValue(String.format("00A0B1FFFE%06X", patient));
     observation.setEffective(
         new DateTimeType(
             Date.from(measured.toInstant()),
             TemporalPrecisionEnum.SECOND,
             TimeZone.getTimeZone(measured.getZone())));
     int systolic = trend.systolic(random);
-    observation.addComponent(component(SYSTOLIC, "Systolic blood pressure", systolic));
     observation.addComponent(
-        component(DIASTOLIC, "Diastolic blood pressure", trend.diastolic(random, systolic)));
+        component(SYSTOLIC, "271649006", "150021", "Systolic blood pressure", systolic));
+    observation.addComponent(
+        component(
+            DIASTOLIC,
+            "271650006",
+            "150022",
+            "Diastolic blood pressure",
+            trend.diastolic(random, systolic)));
     return observation;
   }
 
-  private static ObservationComponentComponent component(String loinc, String display, int value) {
+  private static ObservationComponentComponent component(
+      String loinc, String snomed, String mdc, String display, int value) {
     ObservationComponentComponent component = new ObservationComponentComponent();
-    component.getCode().addCoding(new Coding(LOINC, loinc, display));
+    component
+        .getCode()
+        .addCoding(new Coding(LOINC, loinc, display))
+        .addCoding(new Coding(SNOMED_CT, snomed, null))
+        .addCoding(new Coding(MDC, mdc, null));
     component.setValue(
         new Quantity()
             .setValue(value)

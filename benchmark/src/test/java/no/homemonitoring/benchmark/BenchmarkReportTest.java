@@ -56,6 +56,7 @@ class BenchmarkReportTest {
             phase(2),
             phase(20),
             phase(40),
+            Double.NaN,
             0);
 
     String markdown =
@@ -64,6 +65,53 @@ class BenchmarkReportTest {
     assertThat(markdown)
         .contains("| RSS after load (VmRSS) | MiB | n/a | n/a |")
         .contains("FAIL RSS after load (VmRSS): median n/a MiB (target < 1024 MiB)");
+  }
+
+  @Test
+  void validationCostIsTheDifferenceOfTheIngestMediansAgainstTheWriteWithoutValidation() {
+    // Ingest c1 p50: with validation 13, 14, 30 ms (median 14); without 10, 11, 9 (median 10).
+    List<RunResult> with = List.of(ingest(13, 3.5), ingest(14, 3.9), ingest(30, 4.2));
+    List<RunResult> without = List.of(ingest(10, Double.NaN), ingest(11, Double.NaN), ingest(9, 0));
+
+    String markdown = new BenchmarkReport(List.of(), with, without, false, true).markdown();
+
+    assertThat(markdown)
+        .contains("## Validation cost")
+        .contains("| Write without validation (compare, p50) | 10.00 | 1.00 |")
+        .contains("| Added by validation, end to end (difference) | 4.00 | 0.40 |")
+        .contains("| Validation inside the server (timer) | 3.90 | 0.39 |")
+        .contains("PASS Validation adds 4.00 ms to a 10.00 ms write: 0.40 of it (target < 0.50)");
+  }
+
+  @Test
+  void validationCostingHalfTheWriteFails() {
+    String markdown =
+        new BenchmarkReport(
+                List.of(), List.of(ingest(15, 5)), List.of(ingest(10, Double.NaN)), false, true)
+            .markdown();
+
+    assertThat(markdown)
+        .contains("FAIL Validation adds 5.00 ms to a 10.00 ms write: 0.50 of it (target < 0.50)");
+  }
+
+  @Test
+  void withoutTheCompareServerThereIsNoValidationCost() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new BenchmarkReport(List.of(), SERVER, List.of(), false, true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static RunResult ingest(double ingestP50, double validationMillis) {
+    return new RunResult(
+        Duration.ofSeconds(10),
+        500,
+        new ProcessMemory(700, 750),
+        phase(10),
+        phase(2),
+        phase(ingestP50),
+        phase(40),
+        validationMillis,
+        0);
   }
 
   private static RunResult run(double startupSeconds, double nurseP95, double rss) {
@@ -75,6 +123,7 @@ class BenchmarkReportTest {
         phase(2),
         phase(20),
         phase(40),
+        4.0,
         0);
   }
 

@@ -2,12 +2,16 @@ package no.homemonitoring.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import no.homemonitoring.profiles.ProfileValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -97,6 +101,46 @@ class SyntheticPopulationTest {
       assertThat(reading.getEffectiveDateTimeType().getValue().toInstant())
           .isBetween(NOW.minus(12, ChronoUnit.HOURS), NOW);
     }
+  }
+
+  @Test
+  void everyPatientAndReadingMeetsTheServersProfiles() {
+    ProfileValidator validator = ProfileValidator.create();
+    List<IBaseResource> resources = new ArrayList<>();
+    population.patientTransaction().getEntry().stream()
+        .limit(3)
+        .forEach(entry -> resources.add(entry.getResource()));
+    population.observationTransaction(2).getEntry().stream()
+        .limit(3)
+        .forEach(entry -> resources.add(entry.getResource()));
+    resources.add(population.recentReading(new SplittableRandom(3)));
+    for (IBaseResource resource : resources) {
+      ValidationResult result = validator.validate(roundTrip(resource));
+      assertThat(
+              result.getMessages().stream()
+                  .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                  .map(m -> m.getLocationString() + ": " + m.getMessage()))
+          .as(FhirJson.encode(resource))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void readingsCarryTheirPatientsNationalIdAndAnIdempotencyKey() {
+    Bundle patients = population.patientTransaction();
+    Observation reading =
+        (Observation) population.observationTransaction(4).getEntry().get(0).getResource();
+
+    assertThat(reading.getSubject().getIdentifier().getValue())
+        .isEqualTo(
+            ((Patient) patients.getEntry().get(3).getResource())
+                .getIdentifierFirstRep()
+                .getValue());
+    List<String> keys =
+        population.observationTransaction(4).getEntry().stream()
+            .map(entry -> ((Observation) entry.getResource()).getIdentifierFirstRep().getValue())
+            .toList();
+    assertThat(keys).doesNotHaveDuplicates().allMatch(key -> key.startsWith("urn:uuid:"));
   }
 
   private static void assertIsBloodPressure(Observation observation, String subject) {

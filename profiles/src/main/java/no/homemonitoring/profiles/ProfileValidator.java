@@ -43,7 +43,7 @@ public final class ProfileValidator {
   private ProfileValidator(FhirContext context, ValidationSupportChain chain) {
     this.context = context;
     this.chain = chain;
-    this.instanceValidator = new FhirInstanceValidator(chain);
+    this.instanceValidator = new ReusingInstanceValidator(chain);
     // A resource may also declare a profile this server does not hold (e.g. a national one it
     // meets as well): that is reported as a warning, not a reason to refuse it.
     instanceValidator.setErrorForUnknownProfiles(false);

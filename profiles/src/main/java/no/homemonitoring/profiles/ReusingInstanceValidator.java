@@ -1,0 +1,218 @@
+package no.homemonitoring.profiles;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.validation.IValidationContext;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.exceptions.FHIRException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r5.context.IWorkerContext;
+import org.hl7.fhir.r5.elementmodel.Manager;
+import org.hl7.fhir.r5.model.StructureDefinition;
+import org.hl7.fhir.r5.utils.validation.ValidatorSession;
+import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
+import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
+import org.hl7.fhir.utilities.i18n.I18nConstants;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+import org.hl7.fhir.validation.ValidatorSettings;
+import org.hl7.fhir.validation.instance.InstanceValidator;
+
+/**
+ * HAPI's instance validator, with one core validator kept per thread instead of one built per
+ * resource.
+ *
+ * <p>HAPI builds a new {@link InstanceValidator} for every validation. Its constructor reads the
+ * OID registry from the classpath and starts a fresh FHIRPath engine, and on this project's
+ * Observations that was about a third of the validation time. The core validator clears its
+ * per-resource state at the start of each validation; the one set it keeps across validations (the
+ * status warnings already given) is cleared here, and a validator is retired after {@link
+ * #VALIDATIONS_PER_INSTANCE} resources so that nothing else it may accumulate can grow without
+ * bound. {@code ReusingInstanceValidatorTest} checks that every example gets the same verdict and
+ * messages as from HAPI's own module, in any order.
+ *
+ * <p>Settings are the ones HAPI applies ({@code ValidatorWrapper} in hapi-fhir-validation 8.8),
+ * taken from this module's getters.
+ */
+public class ReusingInstanceValidator extends FhirInstanceValidator {
+
+  /** How many resources one core validator checks before it is replaced. */
+  static final int VALIDATIONS_PER_INSTANCE = 500;
+
+  private final ThreadLocal<Held> held = new ThreadLocal<>();
+
+  public ReusingInstanceValidator(IValidationSupport validationSupport) {
+    super(validationSupport);
+  }
+
+  @Override
+  protected List<ValidationMessage> validate(IValidationContext<?> validationContext) {
+    IWorkerContext worker = provideWorkerContext();
+    CoreValidator validator = validatorFor(worker);
+    List<ValidationMessage> messages = new ArrayList<>();
+
+    List<StructureDefinition> profiles = new ArrayList<>();
+    List<ValidationMessage> unknownProfiles = new ArrayList<>();
+    for (String url : profileUrls(validationContext)) {
+      StructureDefinition profile = fetchProfile(worker, url);
+      if (profile != null) {
+        if (!profiles.contains(profile)) {
+          profiles.add(profile);
+        }
+      } else {
+        ValidationMessage unknown = new ValidationMessage();
+        unknown.setMessageId(I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN);
+        unknown.setLevel(ValidationMessage.IssueSeverity.ERROR);
+        unknown.setMessage("Invalid profile. Failed to retrieve profile with url=" + url);
+        unknownProfiles.add(unknown);
+      }
+    }
+
+    EncodingEnum encoding = validationContext.getResourceAsStringEncoding();
+    Manager.FhirFormat format =
+        switch (encoding) {
+          case JSON -> Manager.FhirFormat.JSON;
+          case XML -> Manager.FhirFormat.XML;
+          default -> throw new IllegalArgumentException("Cannot validate " + encoding);
+        };
+    byte[] input = validationContext.getResourceAsString().getBytes(StandardCharsets.UTF_8);
+    validator.beforeValidation();
+    validator.validate(
+        validationContext.getOptions().getAppContext(),
+        messages,
+        new ByteArrayInputStream(input),
+        format,
+        profiles);
+
+    if (profiles.isEmpty()) {
+      messages.addAll(unknownProfiles);
+    }
+    messages.removeIf(ReusingInstanceValidator::isSuppressed);
+    if (isErrorForUnknownProfiles()) {
+      for (ValidationMessage message : messages) {
+        if (isUnknownProfile(message)
+            && message.getLevel() == ValidationMessage.IssueSeverity.WARNING) {
+          message.setLevel(ValidationMessage.IssueSeverity.ERROR);
+        }
+      }
+    }
+    return messages;
+  }
+
+  /**
+   * The profiles named in the options, then those the resource declares in {@code meta.profile}.
+   * HAPI reads the latter from the text again; the parsed resource gives the same list.
+   */
+  private static Set<String> profileUrls(IValidationContext<?> validationContext) {
+    Set<String> urls = new LinkedHashSet<>(validationContext.getOptions().getProfiles());
+    Object resource;
+    try {
+      resource = validationContext.getResource();
+    } catch (RuntimeException unparseable) {
+      // The core validator parses the text itself and reports what is wrong with it.
+      return urls;
+    }
+    if (resource instanceof IBaseResource parsed) {
+      for (IPrimitiveType<String> profile : parsed.getMeta().getProfile()) {
+        if (profile.getValue() != null) {
+          urls.add(profile.getValue());
+        }
+      }
+    }
+    return urls;
+  }
+
+  private static StructureDefinition fetchProfile(IWorkerContext worker, String url) {
+    try {
+      return worker.fetchResource(StructureDefinition.class, url);
+    } catch (FHIRException unusable) {
+      return null;
+    }
+  }
+
+  private static boolean isSuppressed(ValidationMessage message) {
+    String id = message.getMessageId();
+    return id != null
+        && (id.equals(I18nConstants.TERMINOLOGY_TX_BINDING_NOSOURCE)
+            || (id.equals(I18nConstants.TERMINOLOGY_TX_VALUESET_NOTFOUND)
+                && message.getMessage().contains("http://hl7.org/fhir/ValueSet/mimetypes")));
+  }
+
+  private static boolean isUnknownProfile(ValidationMessage message) {
+    String id = message.getMessageId();
+    return I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN.equals(id)
+        || I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(id);
+  }
+
+  private CoreValidator validatorFor(IWorkerContext worker) {
+    Held current = held.get();
+    if (current == null || current.worker != worker || current.uses >= VALIDATIONS_PER_INSTANCE) {
+      current = new Held(worker, newCoreValidator(worker));
+      held.set(current);
+    }
+    current.uses++;
+    return current.validator;
+  }
+
+  private CoreValidator newCoreValidator(IWorkerContext worker) {
+    CoreValidator validator =
+        new CoreValidator(
+            worker,
+            Objects.requireNonNullElseGet(getHostApplicationServices(), NullEvaluationContext::new),
+            new XVerExtensionManagerOld(worker),
+            new ValidatorSession(),
+            new ValidatorSettings());
+    validator.setAssumeValidRestReferences(isAssumeValidRestReferences());
+    validator.setBestPracticeWarningLevel(getBestPracticeWarningLevel());
+    validator.setAnyExtensionsAllowed(isAnyExtensionsAllowed());
+    validator.setResourceIdRule(IdStatus.OPTIONAL);
+    validator.setNoTerminologyChecks(isNoTerminologyChecks());
+    validator.setErrorForUnknownProfiles(isErrorForUnknownProfiles());
+    // HAPI keeps this fixed (it interacts with its unknown-code-system support).
+    validator.setUnknownCodeSystemsCauseErrors(true);
+    validator.getExtensionDomains().addAll(getExtensionDomains());
+    validator.setFetcher(getValidatorResourceFetcher());
+    validator.setPolicyAdvisor(getValidatorPolicyAdvisor());
+    validator.setNoExtensibleWarnings(isNoExtensibleWarnings());
+    validator.setNoBindingMsgSuppressed(isNoBindingMsgSuppressed());
+    validator.setAllowExamples(isAllowExamples());
+    validator.setAllowXsiLocation(true);
+    return validator;
+  }
+
+  private static final class Held {
+    final IWorkerContext worker;
+    final CoreValidator validator;
+    int uses;
+
+    Held(IWorkerContext worker, CoreValidator validator) {
+      this.worker = worker;
+      this.validator = validator;
+    }
+  }
+
+  /** The core validator, with the one piece of cross-validation state it keeps made resettable. */
+  static final class CoreValidator extends InstanceValidator {
+
+    CoreValidator(
+        IWorkerContext context,
+        org.hl7.fhir.r5.fhirpath.IHostApplicationServices hostServices,
+        org.hl7.fhir.r5.utils.xver.XVerExtensionManager xverManager,
+        ValidatorSession session,
+        ValidatorSettings settings) {
+      super(context, hostServices, xverManager, session, settings);
+    }
+
+    /** Status warnings (e.g. "draft value set") are given once per validator; give them anew. */
+    void beforeValidation() {
+      statusWarnings.clear();
+    }
+  }
+}
