@@ -116,7 +116,7 @@ public final class PackageBuilder {
       List<StructureDefinition> known = new ArrayList<>(done.values());
       known.add(differential);
       ProfileValidator validator =
-          ProfileValidator.create(known, Terminology.bundled().resources(), List.of());
+          ProfileValidator.create(known, Terminology.bundled().resources(), List.of(), false);
       IValidationSupport chain = validator.validationSupport();
       StructureDefinition copy = differential.copy();
       copy.setSnapshot(null);

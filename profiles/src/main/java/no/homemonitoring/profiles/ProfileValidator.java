@@ -40,10 +40,12 @@ public final class ProfileValidator {
   private final FhirInstanceValidator instanceValidator;
   private final FhirValidator validator;
 
-  private ProfileValidator(FhirContext context, ValidationSupportChain chain) {
+  private ProfileValidator(
+      FhirContext context, ValidationSupportChain chain, boolean hapiDefaults) {
     this.context = context;
     this.chain = chain;
-    this.instanceValidator = new ReusingInstanceValidator(chain);
+    this.instanceValidator =
+        hapiDefaults ? new FhirInstanceValidator(chain) : new ReusingInstanceValidator(chain);
     // A resource may also declare a profile this server does not hold (e.g. a national one it
     // meets as well): that is reported as a warning, not a reason to refuse it.
     instanceValidator.setErrorForUnknownProfiles(false);
@@ -52,7 +54,8 @@ public final class ProfileValidator {
 
   /** The project's profiles and terminology as bundled on the classpath. */
   public static ProfileValidator create() {
-    return create(Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of());
+    return create(
+        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), false);
   }
 
   /**
@@ -60,13 +63,24 @@ public final class ProfileValidator {
    * project's own resources and before the terminology services.
    */
   public static ProfileValidator create(List<IValidationSupport> more) {
-    return create(Profiles.structureDefinitions(), Terminology.bundled().resources(), more);
+    return create(Profiles.structureDefinitions(), Terminology.bundled().resources(), more, false);
+  }
+
+  /**
+   * The same profiles and terminology, validated the way stock HAPI does: with its full core
+   * definitions and a new core validator per resource. Slower and several times larger; a reference
+   * to check this class against, not for use in the server.
+   */
+  public static ProfileValidator withHapiDefaults() {
+    return create(
+        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), true);
   }
 
   static ProfileValidator create(
       List<StructureDefinition> profiles,
       List<MetadataResource> terminology,
-      List<IValidationSupport> more) {
+      List<IValidationSupport> more,
+      boolean hapiDefaults) {
     FhirContext context = FhirContext.forR4Cached();
     PrePopulatedValidationSupport project = new PrePopulatedValidationSupport(context);
     profiles.forEach(project::addStructureDefinition);
@@ -79,7 +93,13 @@ public final class ProfileValidator {
     }
     project.addCodeSystem(loincFragment(terminology));
     List<IValidationSupport> supports = new ArrayList<>();
-    supports.add(new DefaultProfileValidationSupport(context));
+    DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(context);
+    if (hapiDefaults) {
+      supports.add(core);
+    } else {
+      supports.add(CoreDefinitions.structureDefinitions(context));
+      supports.add(CoreDefinitions.terminologyOf(core));
+    }
     supports.add(project);
     supports.addAll(more);
     supports.add(new CommonCodeSystemsTerminologyService(context));
@@ -88,7 +108,7 @@ public final class ProfileValidator {
     ValidationSupportChain chain = new ValidationSupportChain(supports);
     // A CodeableConcept with LOINC and SNOMED CT meets a LOINC binding when one coding is in it.
     chain.setCodeableConceptValidationSuccessfulIfNotAllCodingsAreValid(true);
-    return new ProfileValidator(context, chain);
+    return new ProfileValidator(context, chain, hapiDefaults);
   }
 
   /**

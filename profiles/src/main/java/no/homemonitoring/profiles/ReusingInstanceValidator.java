@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -26,8 +28,7 @@ import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 
 /**
- * HAPI's instance validator, with one core validator kept per thread instead of one built per
- * resource.
+ * HAPI's instance validator, with core validators kept for reuse instead of one built per resource.
  *
  * <p>HAPI builds a new {@link InstanceValidator} for every validation. Its constructor reads the
  * OID registry from the classpath and starts a fresh FHIRPath engine, and on this project's
@@ -46,16 +47,38 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
   /** How many resources one core validator checks before it is replaced. */
   static final int VALIDATIONS_PER_INSTANCE = 500;
 
-  private final ThreadLocal<Held> held = new ThreadLocal<>();
+  /**
+   * Idle core validators kept for the next validation. Each holds about 11 MiB (its OID registry,
+   * FHIRPath engine and caches), so they are pooled rather than kept per thread: a server's request
+   * threads can number in the hundreds. A validation that finds the pool empty builds a new one and
+   * offers it back afterwards; what does not fit is dropped.
+   */
+  private final BlockingQueue<Held> idle;
 
   public ReusingInstanceValidator(IValidationSupport validationSupport) {
+    this(validationSupport, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  public ReusingInstanceValidator(IValidationSupport validationSupport, int poolSize) {
     super(validationSupport);
+    this.idle = new ArrayBlockingQueue<>(poolSize);
   }
 
   @Override
   protected List<ValidationMessage> validate(IValidationContext<?> validationContext) {
     IWorkerContext worker = provideWorkerContext();
-    CoreValidator validator = validatorFor(worker);
+    Held held = borrow(worker);
+    try {
+      return validate(validationContext, worker, held.validator);
+    } finally {
+      if (++held.uses < VALIDATIONS_PER_INSTANCE) {
+        idle.offer(held);
+      }
+    }
+  }
+
+  private List<ValidationMessage> validate(
+      IValidationContext<?> validationContext, IWorkerContext worker, CoreValidator validator) {
     List<ValidationMessage> messages = new ArrayList<>();
 
     List<StructureDefinition> profiles = new ArrayList<>();
@@ -151,14 +174,15 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
         || I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(id);
   }
 
-  private CoreValidator validatorFor(IWorkerContext worker) {
-    Held current = held.get();
-    if (current == null || current.worker != worker || current.uses >= VALIDATIONS_PER_INSTANCE) {
-      current = new Held(worker, newCoreValidator(worker));
-      held.set(current);
+  private Held borrow(IWorkerContext worker) {
+    Held held;
+    while ((held = idle.poll()) != null) {
+      if (held.worker == worker) {
+        return held;
+      }
+      // Built on a worker context that has since been replaced (caches invalidated): let it go.
     }
-    current.uses++;
-    return current.validator;
+    return new Held(worker, newCoreValidator(worker));
   }
 
   private CoreValidator newCoreValidator(IWorkerContext worker) {

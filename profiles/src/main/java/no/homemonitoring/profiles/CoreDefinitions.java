@@ -1,0 +1,129 @@
+package no.homemonitoring.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ElementDefinition;
+import org.hl7.fhir.r4.model.StructureDefinition;
+
+/**
+ * The FHIR R4 core StructureDefinitions as the validator needs them: the files HAPI's {@link
+ * DefaultProfileValidationSupport} reads, without the documentation the validator never looks at
+ * (definitions, comments, requirements, aliases, mappings, descriptions).
+ *
+ * <p>HAPI's validator converts every StructureDefinition it is given to R5 and keeps both copies.
+ * Measured on this project's validator after validating every example: 208 MiB of heap retained
+ * with HAPI's full definitions, 181 MiB without the texts. Everything the validator judges by
+ * (cardinalities, types, bindings, constraints with their FHIRPath and human-readable text,
+ * slicing, fixed values and patterns, short descriptions) is kept, and {@code
+ * ReusingInstanceValidatorTest} checks that every example gets exactly the messages it gets with
+ * HAPI's full definitions.
+ *
+ * <p>Code systems and value sets still come from HAPI's own support (they are needed in full to
+ * check codes), through {@link #terminologyOf}, which hides its StructureDefinitions.
+ */
+final class CoreDefinitions {
+
+  /** The bundles {@link DefaultProfileValidationSupport} loads for R4, in its order. */
+  static final List<String> BUNDLES =
+      List.of(
+          "/org/hl7/fhir/r4/model/profile/profiles-resources.xml",
+          "/org/hl7/fhir/r4/model/profile/profiles-types.xml",
+          "/org/hl7/fhir/r4/model/profile/profiles-others.xml",
+          "/org/hl7/fhir/r4/model/extension/extension-definitions.xml");
+
+  private CoreDefinitions() {}
+
+  /** The core StructureDefinitions without their documentation. */
+  static PrePopulatedValidationSupport structureDefinitions(FhirContext context) {
+    PrePopulatedValidationSupport support = new PrePopulatedValidationSupport(context);
+    for (String bundle : BUNDLES) {
+      for (Bundle.BundleEntryComponent entry : read(context, bundle).getEntry()) {
+        if (entry.getResource() instanceof StructureDefinition definition) {
+          support.addStructureDefinition(slim(definition));
+        }
+      }
+    }
+    return support;
+  }
+
+  /** Removes what only a human reader uses; returns the same object. */
+  static StructureDefinition slim(StructureDefinition definition) {
+    definition.setText(null);
+    definition.setDescription(null);
+    definition.setPurpose(null);
+    definition.setCopyright(null);
+    definition.getContact().clear();
+    definition.getMapping().clear();
+    if (definition.hasSnapshot()) {
+      definition.getSnapshot().getElement().forEach(CoreDefinitions::slim);
+    }
+    if (definition.hasDifferential()) {
+      definition.getDifferential().getElement().forEach(CoreDefinitions::slim);
+    }
+    return definition;
+  }
+
+  private static void slim(ElementDefinition element) {
+    element.setDefinition(null);
+    element.setComment(null);
+    element.setRequirements(null);
+    element.getAlias().clear();
+    element.getMapping().clear();
+    if (element.hasBinding()) {
+      element.getBinding().setDescription(null);
+    }
+    // The validator evaluates the FHIRPath expression; the XPath twin is for schematron.
+    element.getConstraint().forEach(constraint -> constraint.setXpath(null));
+  }
+
+  private static Bundle read(FhirContext context, String path) {
+    try (InputStream in = CoreDefinitions.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is not on the classpath");
+      }
+      Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+      return context.newXmlParser().parseResource(Bundle.class, reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(path, e);
+    }
+  }
+
+  /**
+   * HAPI's core code systems and value sets, without its StructureDefinitions (those come from
+   * {@link #structureDefinitions}; asking HAPI's support for them would load the full copies).
+   */
+  static IValidationSupport terminologyOf(DefaultProfileValidationSupport core) {
+    return new IValidationSupport() {
+      @Override
+      public FhirContext getFhirContext() {
+        return core.getFhirContext();
+      }
+
+      @Override
+      public String getName() {
+        return "R4 core code systems and value sets";
+      }
+
+      @Override
+      public IBaseResource fetchCodeSystem(String system) {
+        return core.fetchCodeSystem(system);
+      }
+
+      @Override
+      public IBaseResource fetchValueSet(String url) {
+        return core.fetchValueSet(url);
+      }
+    };
+  }
+}
