@@ -62,7 +62,7 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--jvm-options",
-      defaultValue = "-Xmx512m -XX:+UseSerialGC",
+      defaultValue = "-Xmx768m -XX:+UseSerialGC -XX:-DontCompileHugeMethods",
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 
