@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.validation.IValidationContext;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,6 +28,7 @@ import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.validation.ValidatorSettings;
+import org.hl7.fhir.validation.codesystem.CodingsObserver;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 
 /**
@@ -36,8 +38,8 @@ import org.hl7.fhir.validation.instance.InstanceValidator;
  * OID registry from the classpath, starts a fresh FHIRPath engine and indexes every known
  * StructureDefinition: on this project's blood-pressure Observation that was about three quarters
  * of the validation time (23 ms per resource with HAPI's module, 6 ms here). The core validator
- * clears its per-resource state at the start of each validation; the one set it keeps across
- * validations (the status warnings already given) is cleared here, and a validator is retired after
+ * clears its per-resource state at the start of each validation; what it keeps across validations
+ * is cleared here before each use (see {@link CoreValidator}), and a validator is retired after
  * {@link #VALIDATIONS_PER_INSTANCE} resources so that nothing else it may accumulate can grow
  * without bound. {@code ReusingInstanceValidatorTest} checks that every example gets the same
  * messages as from stock HAPI, in any order and from 8 threads at once.
@@ -85,7 +87,7 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
     Held held = borrow(worker);
     // A validation that throws may leave its validator half-way: that one is not reused.
     List<ValidationMessage> messages = validate(validationContext, worker, held.validator);
-    if (++held.uses < VALIDATIONS_PER_INSTANCE) {
+    if (++held.uses < usesPerInstance()) {
       idle.offer(held);
     }
     return messages;
@@ -204,6 +206,12 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
         || I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(id);
   }
 
+  private static int usesPerInstance() {
+    return CoreValidator.canForgetCodings()
+        ? VALIDATIONS_PER_INSTANCE
+        : CoreValidator.USES_WITHOUT_RESET;
+  }
+
   private Held borrow(IWorkerContext worker) {
     Held held;
     while ((held = idle.poll()) != null) {
@@ -252,8 +260,22 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
     }
   }
 
-  /** The core validator, with the one piece of cross-validation state it keeps made resettable. */
+  /**
+   * The core validator, with the state it keeps across validations made resettable: the status
+   * warnings already given, and the codings it has seen. The latter list (kept for an optional IPS
+   * check at the end of a validation, off here) holds every validated resource's element tree,
+   * about 165 KiB per Observation, so a validator that is reused must empty it. The list is private
+   * to the core library and reached by reflection; {@code ReusingInstanceValidatorTest} fails if an
+   * upgrade moves it, and until then such a validator is retired after {@link #USES_WITHOUT_RESET}
+   * validations instead.
+   */
   static final class CoreValidator extends InstanceValidator {
+
+    /** Validations a core validator may do when its seen codings cannot be emptied. */
+    static final int USES_WITHOUT_RESET = 20;
+
+    private static final Field CODING_OBSERVER = field(InstanceValidator.class, "codingObserver");
+    private static final Field SEEN_CODINGS = field(CodingsObserver.class, "list");
 
     CoreValidator(
         IWorkerContext context,
@@ -264,9 +286,40 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
       super(context, hostServices, xverManager, session, settings);
     }
 
-    /** Status warnings (e.g. "draft value set") are given once per validator; give them anew. */
+    static boolean canForgetCodings() {
+      return CODING_OBSERVER != null && SEEN_CODINGS != null;
+    }
+
+    /** Forgets what the last validation left behind; to be called before each validation. */
     void beforeValidation() {
       statusWarnings.clear();
+      List<?> seen = seenCodings();
+      if (seen != null) {
+        seen.clear();
+      }
+    }
+
+    /** The codings seen since the last reset, or null if they cannot be reached. */
+    List<?> seenCodings() {
+      if (!canForgetCodings()) {
+        return null;
+      }
+      try {
+        Object observer = CODING_OBSERVER.get(this);
+        return observer == null ? null : (List<?>) SEEN_CODINGS.get(observer);
+      } catch (IllegalAccessException | ClassCastException e) {
+        return null;
+      }
+    }
+
+    private static Field field(Class<?> type, String name) {
+      try {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+      } catch (NoSuchFieldException | RuntimeException e) {
+        return null;
+      }
     }
   }
 }
