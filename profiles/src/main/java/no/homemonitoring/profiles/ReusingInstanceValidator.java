@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -53,12 +55,22 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
   static final int VALIDATIONS_PER_INSTANCE = 10_000;
 
   /**
-   * Idle core validators kept for the next validation. Each holds about 11 MiB (its OID registry,
-   * FHIRPath engine and caches), so they are pooled rather than kept per thread: a server's request
-   * threads can number in the hundreds. A validation that finds the pool empty builds a new one and
-   * offers it back afterwards; what does not fit is dropped.
+   * Idle core validators. Each holds about 11 MiB (its OID registry, FHIRPath engine and caches),
+   * so there are at most {@link #poolSize} of them rather than one per request thread (a server's
+   * can number in the hundreds). A validation that finds none idle builds one while fewer than that
+   * exist, and otherwise waits for one: more validations at once than that would not finish sooner
+   * on a small machine, and building a validator per resource under load (what HAPI does) costs
+   * more CPU than the validation itself.
    */
   private final BlockingQueue<Held> idle;
+
+  private final int poolSize;
+
+  /** Core validators in existence that belong to the pool (idle or in use). */
+  private final AtomicInteger pooled = new AtomicInteger();
+
+  /** How long a validation waits for an idle core validator before it builds a spare one. */
+  private static final long WAIT_SECONDS = 10;
 
   /**
    * Profiles by URL, as converted for the worker context they came from; replaced with the worker
@@ -78,6 +90,7 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
 
   public ReusingInstanceValidator(IValidationSupport validationSupport, int poolSize) {
     super(validationSupport);
+    this.poolSize = poolSize;
     this.idle = new ArrayBlockingQueue<>(poolSize);
   }
 
@@ -85,10 +98,18 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
   protected List<ValidationMessage> validate(IValidationContext<?> validationContext) {
     IWorkerContext worker = provideWorkerContext();
     Held held = borrow(worker);
-    // A validation that throws may leave its validator half-way: that one is not reused.
-    List<ValidationMessage> messages = validate(validationContext, worker, held.validator);
-    if (++held.uses < usesPerInstance()) {
+    List<ValidationMessage> messages;
+    try {
+      messages = validate(validationContext, worker, held.validator);
+    } catch (RuntimeException | Error e) {
+      // It may have stopped half-way: not reused.
+      retire(held);
+      throw e;
+    }
+    if (++held.uses < usesPerInstance() && held.pooled) {
       idle.offer(held);
+    } else {
+      retire(held);
     }
     return messages;
   }
@@ -213,14 +234,41 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
   }
 
   private Held borrow(IWorkerContext worker) {
-    Held held;
-    while ((held = idle.poll()) != null) {
-      if (held.worker == worker) {
+    Held held = idle.poll();
+    while (true) {
+      if (held != null && held.worker == worker) {
         return held;
       }
-      // Built on a worker context that has since been replaced (caches invalidated): let it go.
+      if (held != null) {
+        // Built on a worker context that has since been replaced (caches invalidated).
+        retire(held);
+      }
+      if (pooled.incrementAndGet() <= poolSize) {
+        try {
+          return new Held(worker, newCoreValidator(worker), true);
+        } catch (RuntimeException e) {
+          pooled.decrementAndGet();
+          throw e;
+        }
+      }
+      pooled.decrementAndGet();
+      try {
+        held = idle.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        held = null;
+      }
+      if (held == null) {
+        // Not expected (a validation takes milliseconds); a spare rather than a stuck request.
+        return new Held(worker, newCoreValidator(worker), false);
+      }
     }
-    return new Held(worker, newCoreValidator(worker));
+  }
+
+  private void retire(Held held) {
+    if (held.pooled) {
+      pooled.decrementAndGet();
+    }
   }
 
   private CoreValidator newCoreValidator(IWorkerContext worker) {
@@ -252,11 +300,13 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
   private static final class Held {
     final IWorkerContext worker;
     final CoreValidator validator;
+    final boolean pooled;
     int uses;
 
-    Held(IWorkerContext worker, CoreValidator validator) {
+    Held(IWorkerContext worker, CoreValidator validator, boolean pooled) {
       this.worker = worker;
       this.validator = validator;
+      this.pooled = pooled;
     }
   }
 
