@@ -115,8 +115,10 @@ public final class PackageBuilder {
     for (StructureDefinition differential : ordered) {
       List<StructureDefinition> known = new ArrayList<>(done.values());
       known.add(differential);
+      // HAPI's full core definitions: a published snapshot carries the base elements'
+      // definitions and comments (and must, by sdf-3), which the validator's slim copy drops.
       ProfileValidator validator =
-          ProfileValidator.create(known, Terminology.bundled().resources(), List.of(), false);
+          ProfileValidator.create(known, Terminology.bundled().resources(), List.of(), true);
       IValidationSupport chain = validator.validationSupport();
       StructureDefinition copy = differential.copy();
       copy.setSnapshot(null);
