@@ -176,8 +176,7 @@ public final class ServerBenchmark implements Callable<Integer> {
   private int benchmark(Path jar) throws IOException, InterruptedException {
     Clock clock = Clock.system(NORWAY);
     ServerLaunch server = launch("server", jar, serverArgs);
-    String compareArgs =
-        validationCost ? (serverArgs + " " + VALIDATION_OFF).strip() : compareServerArgs;
+    String compareArgs = compareArgs();
     ServerLaunch compare = compareArgs == null ? null : launch("compare", jar, compareArgs);
     BenchmarkRun run =
         new BenchmarkRun(
@@ -243,6 +242,11 @@ public final class ServerBenchmark implements Callable<Integer> {
     return run.execute(launch);
   }
 
+  /** The compare server's arguments, or null when there is no compare server. */
+  private String compareArgs() {
+    return validationCost ? (serverArgs + " " + VALIDATION_OFF).strip() : compareServerArgs;
+  }
+
   private ServerLaunch launch(String label, Path jar, String extraServerArgs) {
     return new ServerLaunch(
         label, jar, ServerLaunch.split(jvmOptions), ServerLaunch.split(extraServerArgs), keepData);
@@ -285,13 +289,11 @@ public final class ServerBenchmark implements Callable<Integer> {
         "Server jar: `" + serverJar + "`, modified " + Files.getLastModifiedTime(serverJar));
     settings.add("JVM options: `" + jvmOptions + "`");
     settings.add("Server args: " + inlineCode(serverArgs));
-    if (validationCost) {
+    if (compareArgs() != null) {
       settings.add(
           "Compare server args: "
-              + inlineCode((serverArgs + " " + VALIDATION_OFF).strip())
-              + " (validation cost)");
-    } else if (compareServerArgs != null) {
-      settings.add("Compare server args: " + inlineCode(compareServerArgs));
+              + inlineCode(compareArgs())
+              + (validationCost ? " (validation cost)" : ""));
     }
     settings.add(
         String.format(

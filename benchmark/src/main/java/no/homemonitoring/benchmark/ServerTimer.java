@@ -3,7 +3,6 @@ package no.homemonitoring.benchmark;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,10 +49,5 @@ record ServerTimer(double count, double totalSeconds) {
   double millisPerEventSince(ServerTimer before) {
     double events = count - before.count;
     return events > 0 ? (totalSeconds - before.totalSeconds) * 1000 / events : Double.NaN;
-  }
-
-  @Override
-  public String toString() {
-    return String.format(Locale.ROOT, "%.0f events, %.3f s", count, totalSeconds);
   }
 }

@@ -18,10 +18,11 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The project's validator keeps one core validator per thread where HAPI builds one per resource,
- * and gives it the core definitions without their documentation. Neither may change a single
- * message: every example, as text and as a parsed resource, in the examples' order and shuffled,
- * gets exactly what stock HAPI says.
+ * The project's validator reuses pooled core validators where HAPI builds one per resource, and
+ * gives them the core definitions without their documentation. Neither may change a single message:
+ * every example, as text and as a parsed resource, in the examples' order, shuffled and from 8
+ * threads at once, gets exactly what stock HAPI says. (That invalid examples are refused at all is
+ * {@link ExamplesTest}'s.)
  */
 class ReusingInstanceValidatorTest {
 
@@ -89,17 +90,6 @@ class ReusingInstanceValidatorTest {
     } finally {
       threads.shutdownNow();
     }
-  }
-
-  @Test
-  void invalidExamplesAreStillRefused() {
-    // Guards the comparison above against both validators going quiet together.
-    long refused =
-        Examples.all().stream()
-            .filter(e -> !e.expectedValid())
-            .filter(e -> !PROJECT.validate(e.json(), e.profileUrl()).isSuccessful())
-            .count();
-    assertThat(refused).isEqualTo(Examples.all().stream().filter(e -> !e.expectedValid()).count());
   }
 
   private static String describe(ValidationResult result) {
