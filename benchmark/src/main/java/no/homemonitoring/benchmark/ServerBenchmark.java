@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,8 +57,11 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--server-jar",
-      defaultValue = "fhir-server/target/fhir-server.jar",
-      description = "Spring Boot jar of the server under test.")
+      defaultValue = "fhir-server/target/server/fhir-server.jar",
+      description =
+          "Jar of the server under test: the extracted server the build makes (run in place, with"
+              + " its class-data archive fhir-server.jsa next to it, as README command 1 starts"
+              + " it), or a Spring Boot fat jar (run from a private copy).")
   private Path serverJar;
 
   @Option(
@@ -161,6 +165,11 @@ public final class ServerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     validateOptions();
+    if (isExtractedServer()) {
+      // Run where it was built: the archive is only used with the jars it was made from. Do not
+      // rebuild during a benchmark.
+      return benchmark(serverJar);
+    }
     // A rebuild during a long benchmark would replace the jar under a running server and crash it;
     // a private copy also guarantees that every run measures the same build.
     Path jarCopyDirectory = Files.createTempDirectory("server-benchmark-jar-");
@@ -248,8 +257,26 @@ public final class ServerBenchmark implements Callable<Integer> {
   }
 
   private ServerLaunch launch(String label, Path jar, String extraServerArgs) {
-    return new ServerLaunch(
-        label, jar, ServerLaunch.split(jvmOptions), ServerLaunch.split(extraServerArgs), keepData);
+    List<String> options = new ArrayList<>();
+    classDataArchive()
+        .ifPresent(archive -> options.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath()));
+    options.addAll(ServerLaunch.split(jvmOptions));
+    return new ServerLaunch(label, jar, options, ServerLaunch.split(extraServerArgs), keepData);
+  }
+
+  /** The build's extracted server: the jar with its libraries in {@code lib} beside it. */
+  private boolean isExtractedServer() {
+    Path directory = serverJar.toAbsolutePath().getParent();
+    return Files.isDirectory(directory.resolve("lib"));
+  }
+
+  /** The class-data archive the build made for an extracted server, if there is one. */
+  private Optional<Path> classDataArchive() {
+    String name = serverJar.getFileName().toString().replaceFirst("\\.jar$", ".jsa");
+    Path archive = serverJar.toAbsolutePath().resolveSibling(name);
+    return isExtractedServer() && Files.isRegularFile(archive)
+        ? Optional.of(archive)
+        : Optional.empty();
   }
 
   private void validateOptions() {
@@ -288,6 +315,9 @@ public final class ServerBenchmark implements Callable<Integer> {
     settings.add(
         "Server jar: `" + serverJar + "`, modified " + Files.getLastModifiedTime(serverJar));
     settings.add("JVM options: `" + jvmOptions + "`");
+    settings.add(
+        "Class-data archive: "
+            + classDataArchive().map(archive -> "`" + archive + "`").orElse("none"));
     settings.add("Server args: " + inlineCode(serverArgs));
     if (compareArgs() != null) {
       settings.add(

@@ -10,6 +10,8 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,9 +19,10 @@ import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.StructureDefinition;
 
 /**
- * The FHIR R4 core StructureDefinitions as the validator needs them: the files HAPI's {@link
- * DefaultProfileValidationSupport} reads, without the documentation the validator never looks at
- * (definitions, comments, requirements, aliases, mappings, descriptions).
+ * The FHIR R4 core definitions as the validator and the server need them: HAPI's core code systems,
+ * value sets and search parameters as they are, and the core StructureDefinitions from the files
+ * HAPI's {@link DefaultProfileValidationSupport} reads, without the documentation no program looks
+ * at (definitions, comments, requirements, aliases, mappings, descriptions).
  *
  * <p>HAPI's validator converts every StructureDefinition it is given to R5 and keeps both copies.
  * Measured on this project's validator after validating every example: 208 MiB of heap retained
@@ -29,10 +32,12 @@ import org.hl7.fhir.r4.model.StructureDefinition;
  * ReusingInstanceValidatorTest} checks that every example gets exactly the messages it gets with
  * HAPI's full definitions.
  *
- * <p>Code systems and value sets still come from HAPI's own support (they are needed in full to
- * check codes), through {@link #terminologyOf}, which hides its StructureDefinitions.
+ * <p>One instance can serve a whole server: the server hands the same one to HAPI's JPA support
+ * chain (whose search-parameter extractor builds a FHIRPath engine over all StructureDefinitions at
+ * start) in place of HAPI's own {@link DefaultProfileValidationSupport}, so the core definitions
+ * are read once and held once.
  */
-final class CoreDefinitions {
+public final class CoreDefinitions implements IValidationSupport {
 
   /** The bundles {@link DefaultProfileValidationSupport} loads for R4, in its order. */
   static final List<String> BUNDLES =
@@ -42,7 +47,103 @@ final class CoreDefinitions {
           "/org/hl7/fhir/r4/model/profile/profiles-others.xml",
           "/org/hl7/fhir/r4/model/extension/extension-definitions.xml");
 
-  private CoreDefinitions() {}
+  private final CompletableFuture<PrePopulatedValidationSupport> structureDefinitions;
+  private final DefaultProfileValidationSupport hapi;
+
+  private CoreDefinitions(
+      CompletableFuture<PrePopulatedValidationSupport> structureDefinitions,
+      DefaultProfileValidationSupport hapi) {
+    this.structureDefinitions = structureDefinitions;
+    this.hapi = hapi;
+  }
+
+  /** Reads the core StructureDefinitions now; HAPI's code systems and value sets load on demand. */
+  public static CoreDefinitions load(FhirContext context) {
+    return new CoreDefinitions(
+        CompletableFuture.completedFuture(structureDefinitions(context)),
+        new DefaultProfileValidationSupport(context));
+  }
+
+  /**
+   * Starts reading the core StructureDefinitions on a thread of its own and returns at once; the
+   * first question about a StructureDefinition waits for the reading to finish. A server starting
+   * on two cores reads them (about 2 s) while its main thread builds the persistence layer.
+   */
+  public static CoreDefinitions loadInBackground(FhirContext context) {
+    CompletableFuture<PrePopulatedValidationSupport> reading = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                reading.complete(structureDefinitions(context));
+              } catch (Throwable e) {
+                reading.completeExceptionally(e);
+              }
+            },
+            "core-definitions-reader");
+    reader.setDaemon(true);
+    reader.start();
+    return new CoreDefinitions(reading, new DefaultProfileValidationSupport(context));
+  }
+
+  /** The StructureDefinitions, waiting for them if they are still being read. */
+  private PrePopulatedValidationSupport definitions() {
+    try {
+      return structureDefinitions.join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "Reading the R4 core StructureDefinitions failed", e.getCause());
+    }
+  }
+
+  @Override
+  public FhirContext getFhirContext() {
+    return hapi.getFhirContext();
+  }
+
+  @Override
+  public String getName() {
+    return "R4 core definitions (StructureDefinitions without documentation)";
+  }
+
+  @Override
+  public IBaseResource fetchStructureDefinition(String url) {
+    return definitions().fetchStructureDefinition(url);
+  }
+
+  @Override
+  public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
+    return definitions().fetchAllStructureDefinitions();
+  }
+
+  @Override
+  public <T extends IBaseResource> List<T> fetchAllNonBaseStructureDefinitions() {
+    return definitions().fetchAllNonBaseStructureDefinitions();
+  }
+
+  /**
+   * The StructureDefinitions only: HAPI's version would also load every core code system and value
+   * set, which are fetched one by one when needed.
+   */
+  @Override
+  public List<IBaseResource> fetchAllConformanceResources() {
+    return definitions().fetchAllConformanceResources();
+  }
+
+  @Override
+  public IBaseResource fetchCodeSystem(String system) {
+    return hapi.fetchCodeSystem(system);
+  }
+
+  @Override
+  public IBaseResource fetchValueSet(String url) {
+    return hapi.fetchValueSet(url);
+  }
+
+  @Override
+  public <T extends IBaseResource> List<T> fetchAllSearchParameters() {
+    return hapi.fetchAllSearchParameters();
+  }
 
   /** The core StructureDefinitions without their documentation. */
   static PrePopulatedValidationSupport structureDefinitions(FhirContext context) {
@@ -97,33 +198,5 @@ final class CoreDefinitions {
     } catch (IOException e) {
       throw new UncheckedIOException(path, e);
     }
-  }
-
-  /**
-   * HAPI's core code systems and value sets, without its StructureDefinitions (those come from
-   * {@link #structureDefinitions}; asking HAPI's support for them would load the full copies).
-   */
-  static IValidationSupport terminologyOf(DefaultProfileValidationSupport core) {
-    return new IValidationSupport() {
-      @Override
-      public FhirContext getFhirContext() {
-        return core.getFhirContext();
-      }
-
-      @Override
-      public String getName() {
-        return "R4 core code systems and value sets";
-      }
-
-      @Override
-      public IBaseResource fetchCodeSystem(String system) {
-        return core.fetchCodeSystem(system);
-      }
-
-      @Override
-      public IBaseResource fetchValueSet(String url) {
-        return core.fetchValueSet(url);
-      }
-    };
   }
 }

@@ -118,7 +118,7 @@ public final class PackageBuilder {
       // HAPI's full core definitions: a published snapshot carries the base elements'
       // definitions and comments (and must, by sdf-3), which the validator's slim copy drops.
       ProfileValidator validator =
-          ProfileValidator.create(known, Terminology.bundled().resources(), List.of(), true);
+          ProfileValidator.create(known, Terminology.bundled().resources(), List.of(), null, true);
       IValidationSupport chain = validator.validationSupport();
       StructureDefinition copy = differential.copy();
       copy.setSnapshot(null);

@@ -54,8 +54,16 @@ public final class ProfileValidator {
 
   /** The project's profiles and terminology as bundled on the classpath. */
   public static ProfileValidator create() {
+    return create(CoreDefinitions.load(FhirContext.forR4Cached()));
+  }
+
+  /**
+   * The project's profiles and terminology over the given core definitions, e.g. the instance a
+   * server also hands to HAPI's JPA support chain, so that they are loaded once.
+   */
+  public static ProfileValidator create(CoreDefinitions core) {
     return create(
-        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), false);
+        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), core, false);
   }
 
   /**
@@ -63,7 +71,12 @@ public final class ProfileValidator {
    * project's own resources and before the terminology services.
    */
   public static ProfileValidator create(List<IValidationSupport> more) {
-    return create(Profiles.structureDefinitions(), Terminology.bundled().resources(), more, false);
+    return create(
+        Profiles.structureDefinitions(),
+        Terminology.bundled().resources(),
+        more,
+        CoreDefinitions.load(FhirContext.forR4Cached()),
+        false);
   }
 
   /**
@@ -73,13 +86,18 @@ public final class ProfileValidator {
    */
   public static ProfileValidator withHapiDefaults() {
     return create(
-        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), true);
+        Profiles.structureDefinitions(), Terminology.bundled().resources(), List.of(), null, true);
   }
 
+  /**
+   * @param core the core definitions; ignored (may be null) with {@code hapiDefaults}, which uses
+   *     HAPI's full ones
+   */
   static ProfileValidator create(
       List<StructureDefinition> profiles,
       List<MetadataResource> terminology,
       List<IValidationSupport> more,
+      CoreDefinitions core,
       boolean hapiDefaults) {
     FhirContext context = FhirContext.forR4Cached();
     PrePopulatedValidationSupport project = new PrePopulatedValidationSupport(context);
@@ -93,13 +111,7 @@ public final class ProfileValidator {
     }
     project.addCodeSystem(loincFragment(terminology));
     List<IValidationSupport> supports = new ArrayList<>();
-    DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(context);
-    if (hapiDefaults) {
-      supports.add(core);
-    } else {
-      supports.add(CoreDefinitions.structureDefinitions(context));
-      supports.add(CoreDefinitions.terminologyOf(core));
-    }
+    supports.add(hapiDefaults ? new DefaultProfileValidationSupport(context) : core);
     supports.add(project);
     supports.addAll(more);
     supports.add(new CommonCodeSystemsTerminologyService(context));

@@ -1,0 +1,72 @@
+package no.homemonitoring.server.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class StartupGateTest {
+
+  private final AtomicInteger passed = new AtomicInteger();
+
+  private MockHttpServletResponse request(StartupGate gate) throws Exception {
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    gate.doFilter(
+        new MockHttpServletRequest("GET", "/fhir/metadata"),
+        response,
+        (req, res) -> passed.incrementAndGet());
+    return response;
+  }
+
+  @Test
+  void anEarlyRequestWaitsForTheGateAndThenGoesThrough() throws Exception {
+    StartupGate gate = new StartupGate(Duration.ofSeconds(30));
+    CompletableFuture<MockHttpServletResponse> early =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return request(gate);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+    assertThat(early).isNotDone();
+    assertThat(passed).hasValue(0);
+
+    gate.open();
+
+    assertThat(early.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+    assertThat(passed).hasValue(1);
+  }
+
+  @Test
+  void aRequestThatWaitsTooLongGets503WithAnOperationOutcome() throws Exception {
+    StartupGate gate = new StartupGate(Duration.ofMillis(100));
+
+    MockHttpServletResponse response = request(gate);
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+    assertThat(response.getContentType()).startsWith("application/fhir+json");
+    assertThat(response.getContentAsString())
+        .contains("\"resourceType\":\"OperationOutcome\"")
+        .contains("\"code\":\"transient\"");
+    assertThat(passed).hasValue(0);
+  }
+
+  @Test
+  void anOpenGateLetsRequestsThroughAtOnce() throws Exception {
+    StartupGate gate = new StartupGate(Duration.ofMillis(1));
+    gate.open();
+
+    assertThat(request(gate).getStatus()).isEqualTo(200);
+    assertThat(passed).hasValue(1);
+    assertThat(gate.isOpen()).isTrue();
+  }
+}
