@@ -66,7 +66,7 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--jvm-options",
-      defaultValue = "-Xmx768m -XX:+UseSerialGC -XX:-DontCompileHugeMethods",
+      defaultValue = "-Xmx768m -XX:+UseParallelGC -XX:-DontCompileHugeMethods",
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 
@@ -258,8 +258,14 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   private ServerLaunch launch(String label, Path jar, String extraServerArgs) {
     List<String> options = new ArrayList<>();
+    // -Xshare:on: an archive that no longer matches its jars (a rebuild, another Java) stops the
+    // server with a message instead of silently measuring a slow start.
     classDataArchive()
-        .ifPresent(archive -> options.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath()));
+        .ifPresent(
+            archive -> {
+              options.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
+              options.add("-Xshare:on");
+            });
     options.addAll(ServerLaunch.split(jvmOptions));
     return new ServerLaunch(label, jar, options, ServerLaunch.split(extraServerArgs), keepData);
   }

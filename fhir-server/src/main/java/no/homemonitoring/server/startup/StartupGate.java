@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * search parameters and the terminology in place. An Observation written in that window would be
  * indexed without the server's own search parameters (and so be missing from the nurse's search),
  * and a {@code $translate} would find no concept maps. Requests that arrive early wait here until
- * {@link #open()} is called; one that has waited {@code maxWait} is answered 503 with an
- * OperationOutcome and a {@code Retry-After}. Health and metrics endpoints are not held, so a
- * readiness probe sees the start as it happens.
+ * {@link #open()} is called.
+ *
+ * <p>Waiting is bounded so that early clients cannot take the web server's threads from the health
+ * endpoints (which are not held): at most {@code maxWaiting} requests wait, each at most {@code
+ * maxWait}; any other early request, and every held one when the start fails or the server stops
+ * ({@link #close()}), is answered 503 with an OperationOutcome and a {@code Retry-After}.
  */
 public class StartupGate extends OncePerRequestFilter {
 
@@ -34,27 +38,36 @@ public class StartupGate extends OncePerRequestFilter {
       "diagnostics":"The server is starting; try again in a few seconds."}]}""";
 
   private final CountDownLatch gate = new CountDownLatch(1);
+  private final Semaphore waiting;
   private final Duration maxWait;
+  private volatile boolean open;
 
-  public StartupGate(Duration maxWait) {
+  public StartupGate(Duration maxWait, int maxWaiting) {
     this.maxWait = maxWait;
+    this.waiting = new Semaphore(maxWaiting);
   }
 
   /** Lets held and later requests through. */
   public void open() {
+    open = true;
     gate.countDown();
     log.info("FHIR API open");
   }
 
+  /** Sends held requests away (503) if the gate never opened: the start failed or it stops. */
+  public void close() {
+    gate.countDown();
+  }
+
   public boolean isOpen() {
-    return gate.getCount() == 0;
+    return open;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (isOpen() || awaitOpen()) {
+    if (open || awaitOpen()) {
       chain.doFilter(request, response);
       return;
     }
@@ -66,11 +79,17 @@ public class StartupGate extends OncePerRequestFilter {
   }
 
   private boolean awaitOpen() {
+    if (!waiting.tryAcquire()) {
+      return false;
+    }
     try {
-      return gate.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+      gate.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+      return open;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    } finally {
+      waiting.release();
     }
   }
 }

@@ -45,6 +45,7 @@ public class TrainingRun implements ApplicationRunner {
         client.send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/metadata"))
                 .header("Accept", "application/fhir+json")
+                .timeout(Duration.ofSeconds(60))
                 .build(),
             HttpResponse.BodyHandlers.discarding());
     log.info("Training run: /fhir/metadata answered {}; exiting", response.statusCode());

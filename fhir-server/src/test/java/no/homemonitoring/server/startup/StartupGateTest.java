@@ -25,7 +25,7 @@ class StartupGateTest {
 
   @Test
   void anEarlyRequestWaitsForTheGateAndThenGoesThrough() throws Exception {
-    StartupGate gate = new StartupGate(Duration.ofSeconds(30));
+    StartupGate gate = new StartupGate(Duration.ofSeconds(30), 4);
     CompletableFuture<MockHttpServletResponse> early =
         CompletableFuture.supplyAsync(
             () -> {
@@ -47,7 +47,7 @@ class StartupGateTest {
 
   @Test
   void aRequestThatWaitsTooLongGets503WithAnOperationOutcome() throws Exception {
-    StartupGate gate = new StartupGate(Duration.ofMillis(100));
+    StartupGate gate = new StartupGate(Duration.ofMillis(100), 4);
 
     MockHttpServletResponse response = request(gate);
 
@@ -62,11 +62,55 @@ class StartupGateTest {
 
   @Test
   void anOpenGateLetsRequestsThroughAtOnce() throws Exception {
-    StartupGate gate = new StartupGate(Duration.ofMillis(1));
+    StartupGate gate = new StartupGate(Duration.ofMillis(1), 4);
     gate.open();
 
     assertThat(request(gate).getStatus()).isEqualTo(200);
     assertThat(passed).hasValue(1);
     assertThat(gate.isOpen()).isTrue();
+  }
+
+  @Test
+  void aClosedGateSendsHeldRequestsAwayAt503() throws Exception {
+    StartupGate gate = new StartupGate(Duration.ofSeconds(30), 4);
+    CompletableFuture<MockHttpServletResponse> held =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return request(gate);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+
+    gate.close();
+
+    assertThat(held.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
+    assertThat(passed).hasValue(0);
+    assertThat(gate.isOpen()).isFalse();
+  }
+
+  @Test
+  void requestsBeyondTheWaitingLimitGet503AtOnce() throws Exception {
+    StartupGate gate = new StartupGate(Duration.ofSeconds(30), 1);
+    CompletableFuture<MockHttpServletResponse> first =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return request(gate);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+
+    long started = System.nanoTime();
+    MockHttpServletResponse second = request(gate);
+
+    assertThat(second.getStatus()).isEqualTo(503);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    gate.open();
+    assertThat(first.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
   }
 }
