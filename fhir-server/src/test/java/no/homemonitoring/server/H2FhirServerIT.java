@@ -50,7 +50,7 @@ class H2FhirServerIT extends FhirServerContract {
   }
 
   @Test
-  void fhirRequestsAreLetThroughOnceTheStartUpStepsHaveRun() {
+  void theStartupGateIsOpenOnceTheStartUpStepsHaveRun() {
     assertThat(context.getBean(StartupGate.class).isOpen()).isTrue();
   }
 }

@@ -10,8 +10,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -47,12 +45,11 @@ public final class CoreDefinitions implements IValidationSupport {
           "/org/hl7/fhir/r4/model/profile/profiles-others.xml",
           "/org/hl7/fhir/r4/model/extension/extension-definitions.xml");
 
-  private final CompletableFuture<PrePopulatedValidationSupport> structureDefinitions;
+  private final PrePopulatedValidationSupport structureDefinitions;
   private final DefaultProfileValidationSupport hapi;
 
   private CoreDefinitions(
-      CompletableFuture<PrePopulatedValidationSupport> structureDefinitions,
-      DefaultProfileValidationSupport hapi) {
+      PrePopulatedValidationSupport structureDefinitions, DefaultProfileValidationSupport hapi) {
     this.structureDefinitions = structureDefinitions;
     this.hapi = hapi;
   }
@@ -60,40 +57,7 @@ public final class CoreDefinitions implements IValidationSupport {
   /** Reads the core StructureDefinitions now; HAPI's code systems and value sets load on demand. */
   public static CoreDefinitions load(FhirContext context) {
     return new CoreDefinitions(
-        CompletableFuture.completedFuture(structureDefinitions(context)),
-        new DefaultProfileValidationSupport(context));
-  }
-
-  /**
-   * Starts reading the core StructureDefinitions on a thread of its own and returns at once; the
-   * first question about a StructureDefinition waits for the reading to finish. A server starting
-   * on two cores reads them (about 2 s) while its main thread builds the persistence layer.
-   */
-  public static CoreDefinitions loadInBackground(FhirContext context) {
-    CompletableFuture<PrePopulatedValidationSupport> reading = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                reading.complete(structureDefinitions(context));
-              } catch (Throwable e) {
-                reading.completeExceptionally(e);
-              }
-            },
-            "core-definitions-reader");
-    reader.setDaemon(true);
-    reader.start();
-    return new CoreDefinitions(reading, new DefaultProfileValidationSupport(context));
-  }
-
-  /** The StructureDefinitions, waiting for them if they are still being read. */
-  private PrePopulatedValidationSupport definitions() {
-    try {
-      return structureDefinitions.join();
-    } catch (CompletionException e) {
-      throw new IllegalStateException(
-          "Reading the R4 core StructureDefinitions failed", e.getCause());
-    }
+        structureDefinitions(context), new DefaultProfileValidationSupport(context));
   }
 
   @Override
@@ -108,17 +72,17 @@ public final class CoreDefinitions implements IValidationSupport {
 
   @Override
   public IBaseResource fetchStructureDefinition(String url) {
-    return definitions().fetchStructureDefinition(url);
+    return structureDefinitions.fetchStructureDefinition(url);
   }
 
   @Override
   public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
-    return definitions().fetchAllStructureDefinitions();
+    return structureDefinitions.fetchAllStructureDefinitions();
   }
 
   @Override
   public <T extends IBaseResource> List<T> fetchAllNonBaseStructureDefinitions() {
-    return definitions().fetchAllNonBaseStructureDefinitions();
+    return structureDefinitions.fetchAllNonBaseStructureDefinitions();
   }
 
   /**
@@ -127,7 +91,7 @@ public final class CoreDefinitions implements IValidationSupport {
    */
   @Override
   public List<IBaseResource> fetchAllConformanceResources() {
-    return definitions().fetchAllConformanceResources();
+    return structureDefinitions.fetchAllConformanceResources();
   }
 
   @Override

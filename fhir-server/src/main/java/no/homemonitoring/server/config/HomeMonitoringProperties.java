@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 
 /**
  * Settings of the home-monitoring server, under the prefix {@code homemonitoring}. Every key is
@@ -24,6 +26,14 @@ public record HomeMonitoringProperties(
     @DefaultValue DemoData demoData,
     @DefaultValue SearchCache searchCache,
     @DefaultValue Validation validation) {
+
+  /**
+   * The settings as the application will bind them, for the post-processors that decide on bean
+   * definitions before any bean (this record included) exists.
+   */
+  public static HomeMonitoringProperties bind(Environment environment) {
+    return Binder.get(environment).bindOrCreate("homemonitoring", HomeMonitoringProperties.class);
+  }
 
   /**
    * @param enabled hold every write of a profiled resource type to the project's profile (422 when

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
@@ -44,8 +43,7 @@ public class UnservedResourceTypes implements BeanDefinitionRegistryPostProcesso
 
   /** Reads the served types the way the application does (same defaults). */
   static UnservedResourceTypes from(Environment environment) {
-    HomeMonitoringProperties properties =
-        Binder.get(environment).bindOrCreate("homemonitoring", HomeMonitoringProperties.class);
+    HomeMonitoringProperties properties = HomeMonitoringProperties.bind(environment);
     return new UnservedResourceTypes(
         properties.fhir().resourceTypes(), !properties.fhir().stockHapiDefaults());
   }

@@ -27,7 +27,7 @@ public class ProfileValidationConfiguration {
   /** The R4 core definitions, read once, for the validator and for HAPI's JPA support chain. */
   @Bean(name = SharedCoreDefinitions.BEAN_NAME)
   public CoreDefinitions coreDefinitions() {
-    return CoreDefinitions.loadInBackground(FhirContext.forR4Cached());
+    return CoreDefinitions.load(FhirContext.forR4Cached());
   }
 
   @Bean

@@ -14,7 +14,6 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
@@ -49,8 +48,7 @@ class SharedCoreDefinitions implements BeanDefinitionRegistryPostProcessor, Bean
 
   static SharedCoreDefinitions from(
       Environment environment, ObjectProvider<CoreDefinitions> coreDefinitions) {
-    HomeMonitoringProperties properties =
-        Binder.get(environment).bindOrCreate("homemonitoring", HomeMonitoringProperties.class);
+    HomeMonitoringProperties properties = HomeMonitoringProperties.bind(environment);
     return new SharedCoreDefinitions(!properties.fhir().stockHapiDefaults(), coreDefinitions);
   }
 

@@ -23,18 +23,21 @@ class StartupGateTest {
     return response;
   }
 
+  private CompletableFuture<MockHttpServletResponse> requestInBackground(StartupGate gate) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return request(gate);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   @Test
   void anEarlyRequestWaitsForTheGateAndThenGoesThrough() throws Exception {
     StartupGate gate = new StartupGate(Duration.ofSeconds(30), 4);
-    CompletableFuture<MockHttpServletResponse> early =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return request(gate);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<MockHttpServletResponse> early = requestInBackground(gate);
     Thread.sleep(200);
     assertThat(early).isNotDone();
     assertThat(passed).hasValue(0);
@@ -73,15 +76,7 @@ class StartupGateTest {
   @Test
   void aClosedGateSendsHeldRequestsAwayAt503() throws Exception {
     StartupGate gate = new StartupGate(Duration.ofSeconds(30), 4);
-    CompletableFuture<MockHttpServletResponse> held =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return request(gate);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<MockHttpServletResponse> held = requestInBackground(gate);
     Thread.sleep(200);
 
     gate.close();
@@ -94,15 +89,7 @@ class StartupGateTest {
   @Test
   void requestsBeyondTheWaitingLimitGet503AtOnce() throws Exception {
     StartupGate gate = new StartupGate(Duration.ofSeconds(30), 1);
-    CompletableFuture<MockHttpServletResponse> first =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return request(gate);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<MockHttpServletResponse> first = requestInBackground(gate);
     Thread.sleep(200);
 
     long started = System.nanoTime();

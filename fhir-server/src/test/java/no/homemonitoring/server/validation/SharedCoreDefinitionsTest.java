@@ -26,7 +26,7 @@ class SharedCoreDefinitionsTest {
 
   @Test
   void hapiGetsTheValidatorsDefinitionsInBothPlaces() {
-    CoreDefinitions core = CoreDefinitions.loadInBackground(FhirContext.forR4Cached());
+    CoreDefinitions core = CoreDefinitions.load(FhirContext.forR4Cached());
     beanFactory.registerSingleton(SharedCoreDefinitions.BEAN_NAME, core);
     SharedCoreDefinitions sharing =
         new SharedCoreDefinitions(true, beanFactory.getBeanProvider(CoreDefinitions.class));
