@@ -23,6 +23,7 @@ import java.util.UUID;
 import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.server.demo.SyntheticNationalId;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -73,6 +74,25 @@ abstract class FhirServerContract implements TerminologyContract {
     baseUrl = "http://localhost:" + port();
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     client = FHIR.newRestfulGenericClient(baseUrl + "/fhir");
+  }
+
+  @Test
+  void capabilityStatementListsTheProfilesWritesAreHeldTo() {
+    CapabilityStatement capabilities =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    List<String> observationProfiles =
+        capabilities.getRestFirstRep().getResource().stream()
+            .filter(resource -> resource.getType().equals("Observation"))
+            .flatMap(resource -> resource.getSupportedProfile().stream())
+            .map(CanonicalType::getValue)
+            .toList();
+    assertThat(observationProfiles)
+        .containsExactlyInAnyOrder(
+            Profiles.BLOOD_PRESSURE,
+            Profiles.BODY_WEIGHT,
+            Profiles.OXYGEN_SATURATION,
+            Profiles.HEART_RATE);
   }
 
   @Test
@@ -335,6 +355,34 @@ abstract class FhirServerContract implements TerminologyContract {
               assertThat(error.getStatusCode()).isBetween(400, 499);
               assertThat(error.getOperationOutcome()).isNotNull();
             });
+  }
+
+  @Test
+  void turtleIsRefusedWithAnOperationOutcomeAndDroppedFromAccept() throws Exception {
+    HttpResponse<String> asked = get("/fhir/Patient?_format=ttl");
+    assertThat(asked.statusCode()).isEqualTo(406);
+    assertThat(asked.body()).contains("OperationOutcome", "Turtle");
+
+    HttpResponse<String> sent =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/Patient"))
+                .header("Content-Type", "text/turtle")
+                .POST(HttpRequest.BodyPublishers.ofString("@prefix fhir: <http://hl7.org/fhir/> ."))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(sent.statusCode()).isEqualTo(415);
+    assertThat(sent.body()).contains("OperationOutcome");
+
+    HttpResponse<String> accepting =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/Patient?_count=1"))
+                .header("Accept", "text/turtle, application/fhir+json;q=0.5")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(accepting.statusCode()).isEqualTo(200);
+    assertThat(accepting.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/fhir+json"));
   }
 
   @Test

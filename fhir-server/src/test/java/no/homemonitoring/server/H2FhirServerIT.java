@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import no.homemonitoring.profiles.CoreDefinitions;
-import no.homemonitoring.server.startup.StartupGate;
+import no.homemonitoring.server.config.StartupGateConfiguration.StartupGates;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +51,6 @@ class H2FhirServerIT extends FhirServerContract {
 
   @Test
   void theStartupGateIsOpenOnceTheStartUpStepsHaveRun() {
-    assertThat(context.getBean(StartupGate.class).isOpen()).isTrue();
+    assertThat(context.getBean(StartupGates.class).allOpen()).isTrue();
   }
 }

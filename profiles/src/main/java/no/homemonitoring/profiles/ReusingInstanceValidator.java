@@ -227,6 +227,15 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
         || I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(id);
   }
 
+  /** The OID registries of the idle core validators; for tests. */
+  List<Object> idleOidRegistries() throws IllegalAccessException {
+    List<Object> registries = new ArrayList<>();
+    for (Held held : idle) {
+      registries.add(held.validator.oidRegistry());
+    }
+    return registries;
+  }
+
   private static int usesPerInstance() {
     return CoreValidator.canForgetCodings()
         ? VALIDATIONS_PER_INSTANCE
@@ -294,6 +303,7 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
     validator.setNoBindingMsgSuppressed(isNoBindingMsgSuppressed());
     validator.setAllowExamples(isAllowExamples());
     validator.setAllowXsiLocation(true);
+    validator.shareOidRegistry();
     return validator;
   }
 
@@ -326,6 +336,14 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
 
     private static final Field CODING_OBSERVER = field(InstanceValidator.class, "codingObserver");
     private static final Field SEEN_CODINGS = field(CodingsObserver.class, "list");
+    private static final Field OIDS = field(InstanceValidator.class, "oids");
+
+    /**
+     * The OID registry the first core validator read. Every core validator reads its own copy of
+     * the same table (about 6.5 MiB) and only looks things up in it afterwards, so one is kept and
+     * the others' copies are dropped.
+     */
+    private static volatile Object sharedOids;
 
     CoreValidator(
         IWorkerContext context,
@@ -334,6 +352,32 @@ public class ReusingInstanceValidator extends FhirInstanceValidator {
         ValidatorSession session,
         ValidatorSettings settings) {
       super(context, hostServices, xverManager, session, settings);
+    }
+
+    static boolean canShareOidRegistry() {
+      return OIDS != null;
+    }
+
+    /** Replaces this validator's own OID registry by the shared one (see {@link #sharedOids}). */
+    void shareOidRegistry() {
+      if (OIDS == null) {
+        return;
+      }
+      try {
+        Object shared = sharedOids;
+        if (shared == null) {
+          sharedOids = OIDS.get(this);
+        } else {
+          OIDS.set(this, shared);
+        }
+      } catch (IllegalAccessException e) {
+        // Not expected once setAccessible succeeded; this validator keeps its own copy.
+      }
+    }
+
+    /** The OID registry this validator uses; for tests. */
+    Object oidRegistry() throws IllegalAccessException {
+      return OIDS.get(this);
     }
 
     static boolean canForgetCodings() {

@@ -2,7 +2,14 @@ package no.homemonitoring.profiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -25,6 +32,41 @@ class ReusingInstanceValidatorMemoryTest {
     assertThat(ReusingInstanceValidator.CoreValidator.canForgetCodings())
         .as("InstanceValidator.codingObserver / CodingsObserver.list moved: see CoreValidator")
         .isTrue();
+  }
+
+  @Test
+  void coreValidatorsValidatingAtOnceShareOneOidRegistry() throws Exception {
+    assertThat(ReusingInstanceValidator.CoreValidator.canShareOidRegistry())
+        .as("InstanceValidator.oids moved: see CoreValidator")
+        .isTrue();
+    ProfileValidator validator = ProfileValidator.create();
+    Observation weight = weight();
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return validator.validate(weight, Profiles.BODY_WEIGHT);
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<Object> registries =
+        ((ReusingInstanceValidator) validator.instanceValidator()).idleOidRegistries();
+    assertThat(registries)
+        .as("core validators made for the parallel validations")
+        .hasSizeGreaterThan(1);
+    assertThat(registries).allSatisfy(registry -> assertThat(registry).isSameAs(registries.get(0)));
   }
 
   @Test

@@ -18,14 +18,19 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.server.metrics.FhirRequestMetricsInterceptor;
 import no.homemonitoring.server.search.SearchParameterSetup;
 import no.homemonitoring.server.search.StatelessPagingInterceptor;
 import no.homemonitoring.server.validation.BatchResponseFullUrlInterceptor;
+import no.homemonitoring.server.web.RdfFormatFilter;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /** Mounts HAPI's REST layer at {@code /fhir} over the JPA storage. */
@@ -64,9 +69,14 @@ public class FhirEndpointConfiguration {
     server.registerProvider(valueSetOperations);
     server.setPagingProvider(pagingProvider);
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
+    // The CapabilityStatement lists the profiles the server holds writes to (from the profiles
+    // module, so it is complete before the start-up step that stores them has run).
+    PrePopulatedValidationSupport servedProfiles =
+        new PrePopulatedValidationSupport(systemDao.getContext());
+    Profiles.structureDefinitions().forEach(servedProfiles::addStructureDefinition);
     JpaCapabilityStatementProvider capabilityStatement =
         new JpaCapabilityStatementProvider(
-            server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+            server, systemDao, storageSettings, searchParamRegistry, servedProfiles);
     capabilityStatement.setImplementationDescription("Home-monitoring FHIR server");
     server.setServerConformanceProvider(capabilityStatement);
     server.registerInterceptor(metricsInterceptor);
@@ -74,6 +84,16 @@ public class FhirEndpointConfiguration {
     // Browsers get readable HTML; FHIR clients are unaffected.
     server.registerInterceptor(new ResponseHighlighterInterceptor());
     return server;
+  }
+
+  /** Turtle is not offered (see {@link RdfFormatFilter}); answered before anything else runs. */
+  @Bean
+  public FilterRegistrationBean<RdfFormatFilter> rdfFormatFilter() {
+    FilterRegistrationBean<RdfFormatFilter> registration =
+        new FilterRegistrationBean<>(new RdfFormatFilter());
+    registration.addUrlPatterns(FHIR_PATH + "/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+    return registration;
   }
 
   @Bean

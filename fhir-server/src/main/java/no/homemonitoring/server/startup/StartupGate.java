@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -27,6 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * endpoints (which are not held): at most {@code maxWaiting} requests wait, each at most {@code
  * maxWait}; any other early request, and every held one when the start fails or the server stops
  * ({@link #close()}), is answered 503 with an OperationOutcome and a {@code Retry-After}.
+ *
+ * <p>A gate may hold only some requests (those its predicate names), so that a step needed by few
+ * requests does not keep all others waiting.
  */
 public class StartupGate extends OncePerRequestFilter {
 
@@ -40,18 +44,32 @@ public class StartupGate extends OncePerRequestFilter {
   private final CountDownLatch gate = new CountDownLatch(1);
   private final Semaphore waiting;
   private final Duration maxWait;
+  private final String name;
+  private final Predicate<HttpServletRequest> holds;
   private volatile boolean open;
 
+  /** A gate that holds every request it sees. */
   public StartupGate(Duration maxWait, int maxWaiting) {
+    this("FHIR API", maxWait, maxWaiting, request -> true);
+  }
+
+  /**
+   * @param name what opens, for the log
+   * @param holds the requests this gate holds; others pass at once
+   */
+  public StartupGate(
+      String name, Duration maxWait, int maxWaiting, Predicate<HttpServletRequest> holds) {
+    this.name = name;
     this.maxWait = maxWait;
     this.waiting = new Semaphore(maxWaiting);
+    this.holds = holds;
   }
 
   /** Lets held and later requests through. */
   public void open() {
     open = true;
     gate.countDown();
-    log.info("FHIR API open");
+    log.info("{} open", name);
   }
 
   /** Sends held requests away (503) if the gate never opened: the start failed or it stops. */
@@ -61,6 +79,11 @@ public class StartupGate extends OncePerRequestFilter {
 
   public boolean isOpen() {
     return open;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return open || !holds.test(request);
   }
 
   @Override

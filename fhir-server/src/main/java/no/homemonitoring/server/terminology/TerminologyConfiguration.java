@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import no.homemonitoring.profiles.Profiles;
 import no.homemonitoring.server.config.HomeMonitoringProperties;
+import no.homemonitoring.server.config.StartupGateConfiguration.StartupGates;
 import no.homemonitoring.terminology.Terminology;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.springframework.boot.ApplicationRunner;
@@ -29,13 +30,20 @@ public class TerminologyConfiguration {
     return terminology;
   }
 
-  /** Loads the terminology after the search parameters and before demo data. */
+  /**
+   * Stores the terminology after the search parameters and before demo data, then lets the requests
+   * that need it through ({@link TerminologyRequests}); other FHIR requests are served meanwhile.
+   */
   @Bean
-  @Order(1)
-  public ApplicationRunner terminologyLoader(Terminology terminology, DaoRegistry daoRegistry) {
+  @Order(2)
+  public ApplicationRunner terminologyLoader(
+      Terminology terminology, DaoRegistry daoRegistry, StartupGates gates) {
     List<MetadataResource> resources = new ArrayList<>(terminology.resources());
-    // The profiles too: the server serves them, and its CapabilityStatement lists them.
+    // The profiles too: the server serves them.
     resources.addAll(Profiles.structureDefinitions());
-    return args -> new TerminologyLoader(resources, daoRegistry).load();
+    return args -> {
+      new TerminologyLoader(resources, daoRegistry).load();
+      gates.terminology().open();
+    };
   }
 }

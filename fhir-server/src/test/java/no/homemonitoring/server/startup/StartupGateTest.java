@@ -100,4 +100,30 @@ class StartupGateTest {
     gate.open();
     assertThat(first.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
   }
+
+  @Test
+  void aGateHoldsOnlyTheRequestsItsPredicateNames() throws Exception {
+    StartupGate gate =
+        new StartupGate(
+            "Terminology",
+            Duration.ofMillis(100),
+            4,
+            request -> request.getRequestURI().contains("CodeSystem"));
+
+    MockHttpServletResponse clinical = new MockHttpServletResponse();
+    gate.doFilter(
+        new MockHttpServletRequest("GET", "/fhir/Observation"),
+        clinical,
+        (req, res) -> passed.incrementAndGet());
+    assertThat(clinical.getStatus()).isEqualTo(200);
+    assertThat(passed).hasValue(1);
+
+    MockHttpServletResponse terminology = new MockHttpServletResponse();
+    gate.doFilter(
+        new MockHttpServletRequest("GET", "/fhir/CodeSystem"),
+        terminology,
+        (req, res) -> passed.incrementAndGet());
+    assertThat(terminology.getStatus()).as("held, then timed out").isEqualTo(503);
+    assertThat(passed).hasValue(1);
+  }
 }
