@@ -17,10 +17,11 @@ import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.StructureDefinition;
 
 /**
- * The FHIR R4 core definitions as the validator and the server need them: HAPI's core code systems,
- * value sets and search parameters as they are, and the core StructureDefinitions from the files
- * HAPI's {@link DefaultProfileValidationSupport} reads, without the documentation no program looks
- * at (definitions, comments, requirements, aliases, mappings, descriptions).
+ * The FHIR R4 core definitions as the validator and the server need them: HAPI's core search
+ * parameters as they are, its core code systems and value sets held compressed until one is fetched
+ * ({@link CoreTerminology}), and the core StructureDefinitions from the files HAPI's {@link
+ * DefaultProfileValidationSupport} reads, without the documentation no program looks at
+ * (definitions, comments, requirements, aliases, mappings, descriptions).
  *
  * <p>HAPI's validator converts every StructureDefinition it is given to R5 and keeps both copies.
  * Measured on this project's validator after validating every example: 208 MiB of heap retained
@@ -46,18 +47,24 @@ public final class CoreDefinitions implements IValidationSupport {
           "/org/hl7/fhir/r4/model/extension/extension-definitions.xml");
 
   private final PrePopulatedValidationSupport structureDefinitions;
+  private final CoreTerminology terminology;
   private final DefaultProfileValidationSupport hapi;
 
   private CoreDefinitions(
-      PrePopulatedValidationSupport structureDefinitions, DefaultProfileValidationSupport hapi) {
+      PrePopulatedValidationSupport structureDefinitions,
+      CoreTerminology terminology,
+      DefaultProfileValidationSupport hapi) {
     this.structureDefinitions = structureDefinitions;
+    this.terminology = terminology;
     this.hapi = hapi;
   }
 
-  /** Reads the core StructureDefinitions now; HAPI's code systems and value sets load on demand. */
+  /** Reads the core StructureDefinitions now; the code systems and value sets load on demand. */
   public static CoreDefinitions load(FhirContext context) {
     return new CoreDefinitions(
-        structureDefinitions(context), new DefaultProfileValidationSupport(context));
+        structureDefinitions(context),
+        new CoreTerminology(context),
+        new DefaultProfileValidationSupport(context));
   }
 
   @Override
@@ -94,14 +101,16 @@ public final class CoreDefinitions implements IValidationSupport {
     return structureDefinitions.fetchAllConformanceResources();
   }
 
+  /** HAPI's core code systems, held compressed ({@link CoreTerminology}). */
   @Override
   public IBaseResource fetchCodeSystem(String system) {
-    return hapi.fetchCodeSystem(system);
+    return terminology.fetchCodeSystem(system);
   }
 
+  /** HAPI's core value sets, held compressed ({@link CoreTerminology}). */
   @Override
   public IBaseResource fetchValueSet(String url) {
-    return hapi.fetchValueSet(url);
+    return terminology.fetchValueSet(url);
   }
 
   @Override
