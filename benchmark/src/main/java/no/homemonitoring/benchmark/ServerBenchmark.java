@@ -66,7 +66,8 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--jvm-options",
-      defaultValue = "-Xmx768m -XX:+UseParallelGC -XX:-DontCompileHugeMethods",
+      defaultValue =
+          "-Xmx768m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 
