@@ -67,7 +67,7 @@ public final class ServerBenchmark implements Callable<Integer> {
   @Option(
       names = "--jvm-options",
       defaultValue =
-          "-Xmx768m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
+          "-Xmx560m -Xmn128m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 
@@ -322,6 +322,12 @@ public final class ServerBenchmark implements Callable<Integer> {
     settings.add(
         "Server jar: `" + serverJar + "`, modified " + Files.getLastModifiedTime(serverJar));
     settings.add("JVM options: `" + jvmOptions + "`");
+    settings.add(
+        "Server environment: `"
+            + ServerProcess.MALLOC_ARENA_MAX
+            + "="
+            + ServerProcess.mallocArenaMax()
+            + "`");
     settings.add(
         "Class-data archive: "
             + classDataArchive().map(archive -> "`" + archive + "`").orElse("none"));
