@@ -38,13 +38,15 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * What every deployment of the server must do, checked black-box over HTTP with HAPI's generic
  * client. Subclasses run it against each supported database.
  */
 @AutoConfigureObservability
-abstract class FhirServerContract implements TerminologyContract {
+abstract class FhirServerContract implements TerminologyContract, DeviceBridgeContract {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();
   static final String FNR = "urn:oid:2.16.578.1.12.4.1.4.1";
@@ -67,6 +69,28 @@ abstract class FhirServerContract implements TerminologyContract {
   @Override
   public IdType newPatient() {
     return createPatient();
+  }
+
+  @Override
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public IdType newEnrolledPatient(String vendor, String vendorUser) {
+    return new IdType(
+        client
+            .create()
+            .resource(DeviceBridgeContract.enrolled(patient(uniqueFnr()), vendor, vendorUser))
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless()
+            .getValue());
+  }
+
+  @DynamicPropertySource
+  static void vendors(DynamicPropertyRegistry registry) {
+    TestVendors.register(registry);
   }
 
   @BeforeEach

@@ -1,0 +1,73 @@
+package no.homemonitoring.server.ingest;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import no.homemonitoring.bridge.MeasurementRules;
+import no.homemonitoring.bridge.VendorAdapter;
+import no.homemonitoring.bridge.gatt.GattAdapter;
+import no.homemonitoring.bridge.openmhealth.OpenMHealthAdapter;
+import no.homemonitoring.terminology.Terminology;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The device bridge in the server: inbox, adapters, worker and the ingest API's parts. */
+@Configuration(proxyBeanMethods = false)
+public class IngestConfiguration {
+
+  @Bean
+  Clock ingestClock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  MeasurementRules measurementRules() {
+    return new MeasurementRules(Terminology.bundled());
+  }
+
+  @Bean
+  OpenMHealthAdapter openMHealthAdapter(MeasurementRules rules) {
+    return new OpenMHealthAdapter(rules);
+  }
+
+  @Bean
+  GattAdapter gattAdapter(MeasurementRules rules) {
+    return new GattAdapter(rules);
+  }
+
+  @Bean
+  SubmissionStore submissionStore(DataSource dataSource, PlatformTransactionManager transactions) {
+    IngestSchema.migrate(dataSource);
+    return new SubmissionStore(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
+  }
+
+  @Bean
+  VendorAuthenticator vendorAuthenticator(
+      IngestProperties properties, SubmissionStore store, Clock ingestClock) {
+    return new VendorAuthenticator(properties, store, ingestClock);
+  }
+
+  @Bean
+  IngestProcessor ingestProcessor(
+      List<VendorAdapter> adapters, DaoRegistry daos, IngestProperties properties) {
+    return new IngestProcessor(
+        adapters, new PatientBinder(daos), new ObservationWriter(daos), daos, properties);
+  }
+
+  @Bean
+  IngestWorker ingestWorker(
+      SubmissionStore store,
+      IngestProcessor processor,
+      IngestProperties properties,
+      Clock ingestClock,
+      IInterceptorService interceptors) {
+    IngestWorker worker = new IngestWorker(store, processor, properties, ingestClock);
+    interceptors.registerInterceptor(new QuarantineReleaseInterceptor(worker));
+    return worker;
+  }
+}

@@ -1,0 +1,225 @@
+package no.homemonitoring.server.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Works the inbox: every stored payload is processed once it is acknowledged, retried with
+ * exponential backoff when storage fails, and sent to the dead letters after the last attempt. A
+ * poll picks up what a crash or another node left behind (the claim's lease has run out), and a
+ * sweep tries quarantined measurements again.
+ *
+ * <p>Work starts when the application is ready, after the search parameters are in place, so that
+ * no Observation is indexed without them.
+ */
+public class IngestWorker implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestWorker.class);
+
+  private final SubmissionStore store;
+  private final IngestProcessor processor;
+  private final IngestProperties properties;
+  private final Clock clock;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger threadNumber = new AtomicInteger();
+  private volatile ExecutorService workers;
+  private volatile ScheduledExecutorService timer;
+  private volatile boolean running;
+
+  public IngestWorker(
+      SubmissionStore store, IngestProcessor processor, IngestProperties properties, Clock clock) {
+    this.store = store;
+    this.processor = processor;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  public void startWork() {
+    if (!properties.processing()) {
+      log.warn(
+          "Ingest processing is off (homemonitoring.ingest.processing=false): pushes are stored"
+              + " and acknowledged, and processed after a start with processing on");
+      return;
+    }
+    workers =
+        Executors.newFixedThreadPool(
+            properties.workers(),
+            task -> {
+              Thread thread = new Thread(task, "ingest-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "ingest-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long poll = properties.poll().toMillis();
+    timer.scheduleWithFixedDelay(this::pollSafely, 0, poll, TimeUnit.MILLISECONDS);
+    long sweep = properties.quarantineSweep().toMillis();
+    timer.scheduleWithFixedDelay(this::sweepQuarantine, sweep, sweep, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () ->
+            store.forgetSignaturesBefore(
+                clock.instant().minus(properties.replayWindow().multipliedBy(2))),
+        1,
+        1,
+        TimeUnit.MINUTES);
+  }
+
+  /** Processes a just-acknowledged submission without waiting for the next poll. */
+  public void submit(String id) {
+    ExecutorService pool = workers;
+    if (pool == null || !running) {
+      return; // the poll takes it once work has started
+    }
+    dispatch(pool, id);
+  }
+
+  /** Tries quarantined measurements again soon (a Device or Patient was written). */
+  public void requestQuarantineSweep() {
+    ScheduledExecutorService scheduler = timer;
+    if (scheduler != null && running) {
+      try {
+        scheduler.schedule(this::sweepQuarantine, 1, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException e) {
+        log.debug("Stopping; the next start sweeps the quarantine");
+      }
+    }
+  }
+
+  private void sweepQuarantine() {
+    try {
+      int queued = store.requeueQuarantined();
+      if (queued > 0) {
+        log.info("{} submission(s) with quarantined measurements queued again", queued);
+        pollSafely();
+      }
+    } catch (RuntimeException e) {
+      log.warn("Quarantine sweep failed: {}", e.toString());
+    }
+  }
+
+  private void pollSafely() {
+    try {
+      ExecutorService pool = workers;
+      List<String> due = store.due(clock.instant(), 100);
+      for (String id : due) {
+        dispatch(pool, id);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Ingest poll failed: {}", e.toString());
+    }
+  }
+
+  private void dispatch(ExecutorService pool, String id) {
+    if (!inFlight.add(id)) {
+      return;
+    }
+    try {
+      pool.execute(
+          () -> {
+            try {
+              processOne(id);
+            } finally {
+              inFlight.remove(id);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      inFlight.remove(id);
+    }
+  }
+
+  void processOne(String id) {
+    Instant now = clock.instant();
+    Optional<Submission> claimed = store.claim(id, now, properties.lease());
+    if (claimed.isEmpty()) {
+      return; // done already, not due yet, or another worker has it
+    }
+    Submission submission = claimed.get();
+    try {
+      List<MeasurementOutcome> outcomes = processor.process(submission, store.outcomes(id));
+      store.complete(id, outcomes);
+    } catch (RuntimeException e) {
+      int attempts = submission.attempts();
+      Optional<Instant> next =
+          attempts >= properties.maxAttempts()
+              ? Optional.empty()
+              : Optional.of(clock.instant().plus(backoff(attempts)));
+      String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (next.isEmpty()) {
+        log.error("Submission {} is dead after {} attempts: {}", id, attempts, reason);
+      } else {
+        log.warn(
+            "Submission {} attempt {} failed, retried at {}: {}", id, attempts, next.get(), reason);
+      }
+      try {
+        store.fail(id, reason, next);
+      } catch (RuntimeException storeDown) {
+        // The lease runs out and the poll takes it again.
+        log.warn("Cannot record the failure of {}: {}", id, storeDown.toString());
+      }
+    }
+  }
+
+  Duration backoff(int attempts) {
+    Duration wait = properties.firstRetry().multipliedBy(1L << Math.min(attempts - 1, 20));
+    return wait.compareTo(properties.maxRetry()) > 0 ? properties.maxRetry() : wait;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    ScheduledExecutorService scheduler = timer;
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    ExecutorService pool = workers;
+    if (pool != null) {
+      pool.shutdown();
+      try {
+        if (!pool.awaitTermination(15, TimeUnit.SECONDS)) {
+          pool.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    // Stop before the web server and the database pool (both stop in later phases of shutdown).
+    return Integer.MAX_VALUE - 10;
+  }
+}
