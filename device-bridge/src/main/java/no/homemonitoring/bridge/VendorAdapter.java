@@ -30,4 +30,13 @@ public interface VendorAdapter {
   default Optional<String> gateway(byte[] payload) {
     return Optional.empty();
   }
+
+  /**
+   * Whether the sender waits for the outcome of each measurement in the answer (FHIR batch and
+   * transaction Bundles): the payload is processed before the answer, and a measurement that cannot
+   * be bound is refused then rather than quarantined behind the sender's back.
+   */
+  default boolean answersSynchronously() {
+    return false;
+  }
 }

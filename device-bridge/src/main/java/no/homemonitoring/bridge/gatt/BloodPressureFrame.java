@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param diastolic diastolic pressure, empty for a special value
  * @param meanArterial mean arterial pressure, empty for a special value
  * @param timestamp the device time, or null when the frame has none
+ * @param hasPulse whether the frame has a pulse rate field (it may hold a special value)
  * @param pulse pulse rate, empty when the frame has none or a special value
  * @param userId the device's user index, or null when the frame has none
  * @param status the Measurement Status bits (0 when the frame has none)
@@ -24,6 +25,7 @@ record BloodPressureFrame(
     Optional<BigDecimal> diastolic,
     Optional<BigDecimal> meanArterial,
     GattDateTime timestamp,
+    boolean hasPulse,
     Optional<BigDecimal> pulse,
     Integer userId,
     int status) {
@@ -50,12 +52,12 @@ record BloodPressureFrame(
     Optional<BigDecimal> diastolic = reader.sfloat("diastolic pressure");
     Optional<BigDecimal> meanArterial = reader.sfloat("mean arterial pressure");
     GattDateTime timestamp = (flags & TIMESTAMP_PRESENT) != 0 ? reader.dateTime("timestamp") : null;
-    Optional<BigDecimal> pulse =
-        (flags & PULSE_PRESENT) != 0 ? reader.sfloat("pulse rate") : Optional.empty();
+    boolean hasPulse = (flags & PULSE_PRESENT) != 0;
+    Optional<BigDecimal> pulse = hasPulse ? reader.sfloat("pulse rate") : Optional.empty();
     Integer userId = (flags & USER_ID_PRESENT) != 0 ? reader.uint8("user ID") : null;
     int status = (flags & STATUS_PRESENT) != 0 ? reader.uint16("measurement status") : 0;
     return new BloodPressureFrame(
-        unit, systolic, diastolic, meanArterial, timestamp, pulse, userId, status);
+        unit, systolic, diastolic, meanArterial, timestamp, hasPulse, pulse, userId, status);
   }
 
   /**

@@ -88,13 +88,16 @@ public final class GattAdapter implements VendorAdapter {
     }
   }
 
-  /** The panel, and the pulse as a reading of its own (judged apart from the panel). */
+  /**
+   * The panel, and the pulse as a reading of its own (judged apart from the panel). A pulse field
+   * holding a special value is skipped like any other, so that it has an outcome.
+   */
   private List<Decoded> bloodPressure(BloodPressureFrame frame, GattReadings readings) {
     GattReadings.Occasion occasion =
         readings.deviceTime(frame.timestamp(), frame.userId(), Set.of());
     List<Decoded> outcomes = new ArrayList<>();
     outcomes.add(panel(frame, readings, occasion));
-    if (frame.pulse().isPresent()) {
+    if (frame.hasPulse()) {
       outcomes.add(
           readings.value(
               Characteristic.BLOOD_PRESSURE.fieldCode("pulse"), frame.pulse(), "bpm", occasion));

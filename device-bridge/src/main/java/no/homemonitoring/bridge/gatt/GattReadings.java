@@ -15,7 +15,7 @@ import no.homemonitoring.bridge.Reading;
 import no.homemonitoring.bridge.SubjectKey;
 import no.homemonitoring.terminology.NormalisedValue;
 import no.homemonitoring.terminology.Terminology;
-import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Quantity;
 
@@ -32,10 +32,6 @@ final class GattReadings {
 
   /** The HL7 PHD IG's code system of the IEEE 11073 measurement status bits. */
   static final String PHD_STATUS_SYSTEM = "http://hl7.org/fhir/uv/phd/CodeSystem/ASN1ToHL7";
-
-  /** The value of a status component: the flag is set (HL7 v2 table 0136, yes/no). */
-  private static final Coding FLAG_SET =
-      new Coding("http://terminology.hl7.org/CodeSystem/v2-0136", "Y", "Yes");
 
   private static final String RECEIVE_TIME_PREFIX = "rx";
 
@@ -174,7 +170,9 @@ final class GattReadings {
       throw new IllegalStateException(
           "The terminology maps no PHD status code to " + BP_STATUS_SYSTEM + "|" + statusCode);
     }
-    return new Component(codings, new CodeableConcept(FLAG_SET.copy()));
+    // valueBoolean, not a coded yes: the vital-signs profiles bind every coded component value to
+    // the vital-signs units, so a CodeableConcept would make the panel invalid.
+    return new Component(codings, new BooleanType(true));
   }
 
   /** The measurement a field is ({@code bp-panel}, {@code body-weight}, ...). */
