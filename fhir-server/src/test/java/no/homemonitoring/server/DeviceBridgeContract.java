@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
@@ -49,8 +50,13 @@ interface DeviceBridgeContract {
 
   String baseUrl();
 
-  /** A patient with a national id, enrolled with the HMAC test vendor under {@code vendorUser}. */
-  IdType newEnrolledPatient(String vendor, String vendorUser);
+  /** A patient with a fresh national id, enrolled with {@code vendor} as {@code vendorUser}. */
+  default IdType newEnrolledPatient(String vendor, String vendorUser) {
+    return newEnrolledPatient(vendor, vendorUser, FhirServerContract.uniqueFnr());
+  }
+
+  /** A patient with this national id, enrolled with {@code vendor} as {@code vendorUser}. */
+  IdType newEnrolledPatient(String vendor, String vendorUser, String fnr);
 
   // --- Open mHealth ---------------------------------------------------------------------------
 
@@ -408,6 +414,209 @@ interface DeviceBridgeContract {
     assertThat(provenance.getAgent())
         .extracting(a -> a.getWho().getIdentifier().getValue())
         .contains("gw-contract");
+  }
+
+  // --- FHIR Bundles
+  // -------------------------------------------------------------------------------
+
+  /** The examples' patient P1, replaced by a fresh synthetic national id per test. */
+  String EXAMPLE_FNR = "15835010187";
+
+  @Test
+  default void aPhdTransactionStoresThePanelAndThePulseAndARepostChangesNothing() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "phd-" + uuid(), fnr);
+    byte[] body = fhirExample("fhir-phd-transaction-bp.json", fnr);
+
+    Bundle first = postBundle(body);
+
+    assertThat(first.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
+    assertThat(statuses(first)).containsExactly("200 OK", "200 OK", "201 Created", "201 Created");
+    assertThat(first.getEntry())
+        .extracting(Bundle.BundleEntryComponent::getFullUrl)
+        .allMatch(url -> url.startsWith("urn:uuid:"));
+    List<Observation> stored = observationsOf(patient);
+    assertThat(stored).hasSize(2);
+    Observation panel =
+        stored.stream().filter(o -> !o.getComponent().isEmpty()).findFirst().orElseThrow();
+    assertThat(component(panel, "8480-6")).isEqualTo(142);
+    assertThat(component(panel, "8462-4")).isEqualTo(88);
+    assertThat(component(panel, "8478-0")).isEqualTo(106);
+    assertThat(panel.getCode().getCoding())
+        .extracting(c -> c.getSystem() + "|" + c.getCode())
+        .contains("http://snomed.info/sct|75367002", "http://loinc.org|85354-9");
+    assertThat(panel.getEffectiveDateTimeType().getValueAsString())
+        .isEqualTo("2025-01-07T07:30:00+01:00");
+    Device device =
+        fhirClient()
+            .read()
+            .resource(Device.class)
+            .withUrl(panel.getDevice().getReference())
+            .execute();
+    assertThat(device.getIdentifier())
+        .anyMatch(
+            id -> PHD_SYSTEM_ID.equals(id.getSystem()) && "C026DAFFFE000005".equals(id.getValue()));
+    Observation pulse =
+        stored.stream().filter(o -> o.getComponent().isEmpty()).findFirst().orElseThrow();
+    assertThat(pulse.getCode().getCoding())
+        .extracting(c -> c.getSystem() + "|" + c.getCode())
+        .contains("urn:iso:std:iso:11073:10101|149546", "http://loinc.org|8867-4");
+
+    Bundle again = postBundle(body);
+
+    assertThat(statuses(again)).containsOnly("200 OK");
+    assertThat(again.getEntry().get(2).getResponse().getLocation())
+        .isEqualTo(first.getEntry().get(2).getResponse().getLocation());
+    assertThat(observationsOf(patient)).hasSize(2);
+  }
+
+  @Test
+  default void aPhdTransactionForAPatientNotEnrolledStoresNothing() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    byte[] body = fhirExample("fhir-phd-transaction-bp.json", fnr);
+
+    HttpResponse<String> answer = vendor().post("/ingest/fhir", body);
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(422);
+    assertThat(answer.body()).contains("OperationOutcome").contains("unknown-patient");
+  }
+
+  @Test
+  default void aPhdTransactionWithAnImplausibleValueStoresNothing() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "phd-" + uuid(), fnr);
+    byte[] body =
+        new String(fhirExample("fhir-phd-transaction-bp.json", fnr), StandardCharsets.UTF_8)
+            .replace("\"value\": 142", "\"value\": 420")
+            .getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> answer = vendor().post("/ingest/fhir", body);
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(422);
+    assertThat(answer.body()).contains("implausible:systolic");
+    assertThat(observationsOf(patient)).as("not even the plausible pulse").isEmpty();
+  }
+
+  @Test
+  default void aPmdBatchAnswersEachEntryWithItsFullUrlAndARepostIsAllOk() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "pmd-" + uuid(), fnr);
+    byte[] body = fhirExample("fhir-vkp-batch.json", fnr);
+
+    Bundle first = postBundle(body);
+
+    assertThat(first.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
+    assertThat(statuses(first)).containsOnly("201 Created").hasSize(4);
+    Bundle sent =
+        (Bundle)
+            FhirServerContract.FHIR
+                .newJsonParser()
+                .parseResource(new String(body, StandardCharsets.UTF_8));
+    for (int i = 0; i < 4; i++) {
+      String fullUrl = sent.getEntry().get(i).getFullUrl();
+      assertThat(first.getEntry().get(i).getFullUrl()).isEqualTo(fullUrl);
+      assertThat(
+              first
+                  .getEntry()
+                  .get(i)
+                  .getResponse()
+                  .getExtensionByUrl(
+                      "http://hl7.no/fhir/vkpobservation/StructureDefinition/PmdBundleResponseEntryIdExtension"))
+          .isNotNull()
+          .satisfies(e -> assertThat(e.getValue().primitiveValue()).isEqualTo(fullUrl));
+    }
+    Observation weight =
+        observationsOf(patient).stream()
+            .filter(
+                o -> o.getCode().getCoding().stream().anyMatch(c -> "29463-7".equals(c.getCode())))
+            .findFirst()
+            .orElseThrow();
+    assertThat(weight.getValueQuantity().getValue()).isEqualByComparingTo("82.100");
+    assertThat(weight.getValueQuantity().getCode()).isEqualTo("kg");
+
+    Bundle again = postBundle(body);
+
+    assertThat(statuses(again)).containsOnly("200 OK").hasSize(4);
+    assertThat(observationsOf(patient)).hasSize(4);
+  }
+
+  @Test
+  default void aPmdBatchStoresTheGoodEntryBesideAnImplausibleOne() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "pmd-" + uuid(), fnr);
+
+    Bundle answer = postBundle(fhirExample("fhir-vkp-batch-invalid-entry.json", fnr));
+
+    assertThat(statuses(answer)).containsExactly("201 Created", "422 Unprocessable Entity");
+    OperationOutcome outcome =
+        (OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome();
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).startsWith("implausible:spo2");
+    assertThat(answer.getEntry().get(1).getFullUrl())
+        .isEqualTo("urn:uuid:cae74ba8-b3e9-408c-a74f-c207e013f42b");
+    assertThat(observationsOf(patient)).hasSize(1);
+  }
+
+  @Test
+  default void aChangedPmdPutIsANewVersionOfTheSameObservation() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "pmd-" + uuid(), fnr);
+    byte[] body = fhirExample("fhir-vkp-batch.json", fnr);
+    Bundle first = postBundle(body);
+    byte[] changed =
+        new String(body, StandardCharsets.UTF_8)
+            .replace("\"value\": 82100", "\"value\": 81900")
+            .getBytes(StandardCharsets.UTF_8);
+
+    Bundle second = postBundle(changed);
+
+    assertThat(statuses(second)).containsOnly("200 OK");
+    String before = first.getEntry().get(1).getResponse().getLocation();
+    String after = second.getEntry().get(1).getResponse().getLocation();
+    assertThat(after).isNotEqualTo(before).endsWith("/_history/2");
+    assertThat(new IdType(after).getIdPart()).isEqualTo(new IdType(before).getIdPart());
+    assertThat(observationsOf(patient)).hasSize(4);
+  }
+
+  @Test
+  default void aBatchEntryWithoutAnOffsetOrFullUrlIs400OnItsOwn() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "pmd-" + uuid(), fnr);
+    Bundle batch =
+        (Bundle)
+            FhirServerContract.FHIR
+                .newJsonParser()
+                .parseResource(
+                    new String(fhirExample("fhir-vkp-batch.json", fnr), StandardCharsets.UTF_8));
+    ((Observation) batch.getEntry().get(0).getResource())
+        .setEffective(new org.hl7.fhir.r4.model.DateTimeType("2025-01-08T09:00:00"));
+    batch.getEntry().get(1).setFullUrl(null);
+
+    Bundle answer =
+        postBundle(
+            FhirServerContract.FHIR
+                .newJsonParser()
+                .encodeResourceToString(batch)
+                .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(statuses(answer))
+        .containsExactly("400 Bad Request", "400 Bad Request", "201 Created", "201 Created");
+    assertThat(observationsOf(patient)).hasSize(2);
+  }
+
+  default Bundle postBundle(byte[] body) throws Exception {
+    HttpResponse<String> answer = vendor().post("/ingest/fhir", body);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return (Bundle) FhirServerContract.FHIR.newJsonParser().parseResource(answer.body());
+  }
+
+  static List<String> statuses(Bundle answer) {
+    return answer.getEntry().stream().map(e -> e.getResponse().getStatus()).toList();
+  }
+
+  static byte[] fhirExample(String file, String fnr) throws IOException {
+    return new String(resource(file), StandardCharsets.UTF_8)
+        .replace(EXAMPLE_FNR, fnr)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   // --- helpers ----------------------------------------------------------------------------------

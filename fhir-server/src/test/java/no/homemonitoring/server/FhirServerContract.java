@@ -77,11 +77,11 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
   }
 
   @Override
-  public IdType newEnrolledPatient(String vendor, String vendorUser) {
+  public IdType newEnrolledPatient(String vendor, String vendorUser, String fnr) {
     return new IdType(
         client
             .create()
-            .resource(DeviceBridgeContract.enrolled(patient(uniqueFnr()), vendor, vendorUser))
+            .resource(DeviceBridgeContract.enrolled(patient(fnr), vendor, vendorUser))
             .execute()
             .getId()
             .toUnqualifiedVersionless()

@@ -175,7 +175,9 @@ class IngestCrashIT {
     builder
         .environment()
         .put(
-            "HOMEMONITORING_INGEST_VENDORS_" + TestVendors.HMAC_VENDOR.toUpperCase() + "_HMACSECRET",
+            "HOMEMONITORING_INGEST_VENDORS_"
+                + TestVendors.HMAC_VENDOR.toUpperCase()
+                + "_HMACSECRET",
             TestVendors.HMAC_SECRET);
     Path log = Files.createTempFile(dataDir, "server-", ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());

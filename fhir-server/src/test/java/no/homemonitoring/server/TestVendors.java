@@ -41,6 +41,9 @@ final class TestVendors {
     }
   }
 
+  private static final java.util.concurrent.ConcurrentMap<String, Long> LAST_SIGNED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private TestVendors() {}
 
   static void register(DynamicPropertyRegistry registry) {
@@ -76,8 +79,16 @@ final class TestVendors {
       return new Client(baseUrl, ED25519_VENDOR, HttpClient.newHttpClient());
     }
 
+    /**
+     * Signs with the current second, or a later one if this very request was signed in this second
+     * already: an identical signed request is a replay to the server, so a retransmission is signed
+     * anew, as a vendor must.
+     */
     HttpResponse<String> post(String path, byte[] body) throws Exception {
-      return post(path, body, Instant.now());
+      String key = vendor + " " + path + " " + java.util.Arrays.hashCode(body);
+      long now = Instant.now().getEpochSecond();
+      long second = LAST_SIGNED.merge(key, now, (last, current) -> Math.max(last + 1, current));
+      return post(path, body, Instant.ofEpochSecond(second));
     }
 
     HttpResponse<String> post(String path, byte[] body, Instant signedAt) throws Exception {

@@ -7,6 +7,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import no.homemonitoring.bridge.MeasurementRules;
 import no.homemonitoring.bridge.VendorAdapter;
+import no.homemonitoring.bridge.fhir.FhirBundleAdapter;
 import no.homemonitoring.bridge.gatt.GattAdapter;
 import no.homemonitoring.bridge.openmhealth.OpenMHealthAdapter;
 import no.homemonitoring.terminology.Terminology;
@@ -38,6 +39,11 @@ public class IngestConfiguration {
   @Bean
   GattAdapter gattAdapter(MeasurementRules rules) {
     return new GattAdapter(rules);
+  }
+
+  @Bean
+  FhirBundleAdapter fhirBundleAdapter(MeasurementRules rules) {
+    return new FhirBundleAdapter(rules);
   }
 
   @Bean

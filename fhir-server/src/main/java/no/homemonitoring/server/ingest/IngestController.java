@@ -12,7 +12,10 @@ import java.util.UUID;
 import no.homemonitoring.bridge.Decoded;
 import no.homemonitoring.bridge.PayloadException;
 import no.homemonitoring.bridge.VendorAdapter;
+import no.homemonitoring.bridge.fhir.FhirBundleAdapter;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.UriType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -46,6 +49,7 @@ public class IngestController {
   private final SubmissionStore store;
   private final IngestWorker worker;
   private final Clock clock;
+  private final IngestProperties properties;
   private final FhirContext fhir = FhirContext.forR4Cached();
 
   public IngestController(
@@ -53,7 +57,9 @@ public class IngestController {
       IngestProcessor processor,
       SubmissionStore store,
       IngestWorker worker,
-      Clock clock) {
+      Clock clock,
+      IngestProperties properties) {
+    this.properties = properties;
     this.authenticator = authenticator;
     this.processor = processor;
     this.store = store;
@@ -86,6 +92,9 @@ public class IngestController {
       return unauthenticated();
     }
     Instant receivedAt = clock.instant();
+    if (adapter.get() instanceof FhirBundleAdapter bundles) {
+      return bundle(bundles, vendor, payload, receivedAt);
+    }
     List<Decoded> decoded;
     try {
       decoded = adapter.get().decode(payload, receivedAt);
@@ -116,6 +125,143 @@ public class IngestController {
         .header("Location", "/ingest/submissions/" + id)
         .contentType(MediaType.APPLICATION_JSON)
         .body(answer);
+  }
+
+  /**
+   * A FHIR transaction or batch Bundle, answered as FHIR does: a transaction is stored whole or not
+   * at all (422 naming every entry that stands in the way), a batch entry by entry; the answer has
+   * one entry per request entry, in order, each with the request's {@code fullUrl} (also in the PMD
+   * extension) and its own status. The raw Bundle is kept in the inbox like every payload.
+   */
+  private ResponseEntity<?> bundle(
+      FhirBundleAdapter adapter, String vendor, byte[] payload, Instant receivedAt) {
+    Bundle request;
+    List<Decoded> decoded;
+    try {
+      request = adapter.bundle(payload);
+      decoded = adapter.decode(payload, receivedAt);
+    } catch (PayloadException e) {
+      return problem(HttpStatus.valueOf(e.status()), "invalid", e.getMessage());
+    }
+    boolean transaction = request.getType() == Bundle.BundleType.TRANSACTION;
+    if (transaction) {
+      List<String> problems = processor.problems(vendor, decoded);
+      if (!problems.isEmpty()) {
+        return problems(HttpStatus.UNPROCESSABLE_ENTITY, problems);
+      }
+    }
+    String id = UUID.randomUUID().toString();
+    Submission submission =
+        new Submission(
+            id,
+            vendor,
+            adapter.format(),
+            receivedAt,
+            VendorAuthenticator.sha256(payload),
+            payload,
+            Submission.PROCESSING,
+            1,
+            receivedAt.plus(properties.lease()),
+            null,
+            0);
+    store.insert(submission);
+    Optional<List<MeasurementOutcome>> outcomes = worker.processClaimed(submission);
+    if (outcomes.isEmpty()) {
+      // Stored, and retried in the background: the status URL tells the outcome.
+      return ResponseEntity.status(HttpStatus.ACCEPTED)
+          .header("Location", "/ingest/submissions/" + id)
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(
+              Map.of(
+                  "submissionId",
+                  id,
+                  "status",
+                  Submission.RETRY,
+                  "statusUrl",
+                  "/ingest/submissions/" + id));
+    }
+    Bundle answer = new Bundle();
+    answer.setType(
+        transaction ? Bundle.BundleType.TRANSACTIONRESPONSE : Bundle.BundleType.BATCHRESPONSE);
+    for (int i = 0; i < request.getEntry().size(); i++) {
+      answer.addEntry(answerEntry(request.getEntry().get(i), outcomes.get().get(i)));
+    }
+    return ResponseEntity.ok()
+        .header("X-HM-Submission", id)
+        .contentType(FHIR_JSON)
+        .body(fhir.newJsonParser().encodeResourceToString(answer));
+  }
+
+  static final String PMD_ENTRY_ID =
+      "http://hl7.no/fhir/vkpobservation/StructureDefinition/PmdBundleResponseEntryIdExtension";
+
+  private static Bundle.BundleEntryComponent answerEntry(
+      Bundle.BundleEntryComponent sent, MeasurementOutcome outcome) {
+    Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent();
+    Bundle.BundleEntryResponseComponent response = entry.getResponse();
+    if (sent.hasFullUrl()) {
+      entry.setFullUrl(sent.getFullUrl());
+      response.addExtension(PMD_ENTRY_ID, new UriType(sent.getFullUrl()));
+    }
+    String location =
+        outcome.observationId() == null
+            ? null
+            : "Observation/"
+                + outcome.observationId()
+                + "/_history/"
+                + outcome.observationVersion();
+    switch (outcome.outcome()) {
+      case MeasurementOutcome.CREATED -> response.setStatus("201 Created").setLocation(location);
+      case MeasurementOutcome.DUPLICATE, MeasurementOutcome.UPDATED ->
+          response.setStatus("200 OK").setLocation(location);
+      case MeasurementOutcome.SKIPPED -> {
+        response.setStatus("200 OK");
+        boolean reference =
+            FhirBundleAdapter.PATIENT_ENTRY.equals(outcome.concept())
+                || FhirBundleAdapter.DEVICE_ENTRY.equals(outcome.concept());
+        response.setOutcome(
+            outcome(
+                OperationOutcome.IssueSeverity.INFORMATION,
+                reference
+                    ? OperationOutcome.IssueType.INFORMATIONAL
+                    : OperationOutcome.IssueType.NOTSUPPORTED,
+                reference ? outcome.reason() : "not stored: " + outcome.reason()));
+      }
+      default -> {
+        boolean malformed =
+            outcome.reason() != null && FhirBundleAdapter.isMalformed(outcome.reason());
+        response.setStatus(malformed ? "400 Bad Request" : "422 Unprocessable Entity");
+        response.setOutcome(
+            outcome(
+                OperationOutcome.IssueSeverity.ERROR,
+                malformed
+                    ? OperationOutcome.IssueType.STRUCTURE
+                    : OperationOutcome.IssueType.PROCESSING,
+                String.valueOf(outcome.reason())));
+      }
+    }
+    return entry;
+  }
+
+  private static OperationOutcome outcome(
+      OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType type, String message) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(message);
+    return outcome;
+  }
+
+  private ResponseEntity<String> problems(HttpStatus status, List<String> messages) {
+    OperationOutcome outcome = new OperationOutcome();
+    messages.forEach(
+        message ->
+            outcome
+                .addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(message));
+    return ResponseEntity.status(status)
+        .contentType(FHIR_JSON)
+        .body(fhir.newJsonParser().encodeResourceToString(outcome));
   }
 
   /** What became of a submission and of each of its measurements (the vendor's own only). */

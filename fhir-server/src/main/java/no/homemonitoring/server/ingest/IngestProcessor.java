@@ -106,6 +106,29 @@ public class IngestProcessor {
     return outcomes;
   }
 
+  /**
+   * Why a payload that must be stored whole (a FHIR transaction) cannot be: each rejected
+   * measurement and each one that is bound to no patient the vendor may write for, by position.
+   * Empty when every measurement can be stored.
+   */
+  public List<String> problems(String vendor, List<Decoded> decoded) {
+    List<String> problems = new ArrayList<>();
+    for (int seq = 0; seq < decoded.size(); seq++) {
+      Decoded one = decoded.get(seq);
+      if (one instanceof Decoded.Rejected rejected) {
+        problems.add("entry %d: %s".formatted(seq, rejected.reason()));
+      } else if (one instanceof Reading reading) {
+        PatientBinder.Binding binding = binder.bind(vendor, reading);
+        if (binding instanceof PatientBinder.Quarantine quarantine) {
+          problems.add("entry %d: %s".formatted(seq, quarantine.reason()));
+        } else if (binding instanceof PatientBinder.Refused refused) {
+          problems.add("entry %d: %s".formatted(seq, refused.reason()));
+        }
+      }
+    }
+    return problems;
+  }
+
   private MeasurementOutcome outcome(
       Submission submission, int seq, Decoded decoded, Map<Integer, String> deviceIds) {
     if (decoded instanceof Decoded.Rejected rejected) {
@@ -131,11 +154,14 @@ public class IngestProcessor {
     Reading reading = (Reading) decoded;
     PatientBinder.Binding binding = binder.bind(submission.vendor(), reading);
     if (binding instanceof PatientBinder.Quarantine quarantine) {
+      // A sender that waits for the answer is told now; nothing is held behind its back.
+      boolean answered =
+          adapter(submission.format()).map(VendorAdapter::answersSynchronously).orElse(false);
       return new MeasurementOutcome(
           seq,
           reading.concept(),
           reading.identity(),
-          MeasurementOutcome.QUARANTINED,
+          answered ? MeasurementOutcome.REJECTED : MeasurementOutcome.QUARANTINED,
           quarantine.reason(),
           null,
           null);

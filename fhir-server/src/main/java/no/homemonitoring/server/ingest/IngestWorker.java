@@ -150,15 +150,33 @@ public class IngestWorker implements SmartLifecycle {
   }
 
   void processOne(String id) {
+    processNow(id);
+  }
+
+  /**
+   * Processes a submission on the caller's thread (for senders that wait for the outcome). Empty
+   * when it is not due, another worker has it, or processing failed: then it is retried as any
+   * other, and its status tells the outcome later.
+   */
+  public Optional<List<MeasurementOutcome>> processNow(String id) {
     Instant now = clock.instant();
     Optional<Submission> claimed = store.claim(id, now, properties.lease());
     if (claimed.isEmpty()) {
-      return; // done already, not due yet, or another worker has it
+      return Optional.empty(); // done already, not due yet, or another worker has it
     }
-    Submission submission = claimed.get();
+    return processClaimed(claimed.get());
+  }
+
+  /**
+   * Processes a submission this node has claimed (or inserted as {@code processing} with a lease);
+   * on failure it is left for a retry, as {@link #processNow} does.
+   */
+  public Optional<List<MeasurementOutcome>> processClaimed(Submission submission) {
+    String id = submission.id();
     try {
       List<MeasurementOutcome> outcomes = processor.process(submission, store.outcomes(id));
       store.complete(id, outcomes);
+      return Optional.of(outcomes);
     } catch (RuntimeException e) {
       int attempts = submission.attempts();
       Optional<Instant> next =
@@ -178,6 +196,7 @@ public class IngestWorker implements SmartLifecycle {
         // The lease runs out and the poll takes it again.
         log.warn("Cannot record the failure of {}: {}", id, storeDown.toString());
       }
+      return Optional.empty();
     }
   }
 
