@@ -18,6 +18,11 @@ final class FhirEndpoint {
     base = root + "/fhir";
   }
 
+  /** The server's root URL, e.g. {@code http://localhost:8080}, for its non-FHIR APIs. */
+  String root() {
+    return root;
+  }
+
   /** A Spring Boot actuator endpoint of the same server, e.g. {@code metrics/some.timer}. */
   HttpRequest actuator(String path) {
     return HttpRequest.newBuilder(URI.create(root + "/actuator/" + path))

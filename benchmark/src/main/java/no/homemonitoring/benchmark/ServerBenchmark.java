@@ -12,7 +12,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,21 +165,7 @@ public final class ServerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     validateOptions();
-    if (isExtractedServer()) {
-      // Run where it was built: the archive is only used with the jars it was made from. Do not
-      // rebuild during a benchmark.
-      return benchmark(serverJar);
-    }
-    // A rebuild during a long benchmark would replace the jar under a running server and crash it;
-    // a private copy also guarantees that every run measures the same build.
-    Path jarCopyDirectory = Files.createTempDirectory("server-benchmark-jar-");
-    Path jar = Files.copy(serverJar, jarCopyDirectory.resolve(serverJar.getFileName()));
-    try {
-      return benchmark(jar);
-    } finally {
-      Files.delete(jar);
-      Files.delete(jarCopyDirectory);
-    }
+    return new ServerJar(serverJar).run(this::benchmark);
   }
 
   private int benchmark(Path jar) throws IOException, InterruptedException {
@@ -258,32 +243,12 @@ public final class ServerBenchmark implements Callable<Integer> {
   }
 
   private ServerLaunch launch(String label, Path jar, String extraServerArgs) {
-    List<String> options = new ArrayList<>();
-    // -Xshare:on: an archive that no longer matches its jars (a rebuild, another Java) stops the
-    // server with a message instead of silently measuring a slow start.
-    classDataArchive()
-        .ifPresent(
-            archive -> {
-              options.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
-              options.add("-Xshare:on");
-            });
-    options.addAll(ServerLaunch.split(jvmOptions));
-    return new ServerLaunch(label, jar, options, ServerLaunch.split(extraServerArgs), keepData);
-  }
-
-  /** The build's extracted server: the jar with its libraries in {@code lib} beside it. */
-  private boolean isExtractedServer() {
-    Path directory = serverJar.toAbsolutePath().getParent();
-    return Files.isDirectory(directory.resolve("lib"));
-  }
-
-  /** The class-data archive the build made for an extracted server, if there is one. */
-  private Optional<Path> classDataArchive() {
-    String name = serverJar.getFileName().toString().replaceFirst("\\.jar$", ".jsa");
-    Path archive = serverJar.toAbsolutePath().resolveSibling(name);
-    return isExtractedServer() && Files.isRegularFile(archive)
-        ? Optional.of(archive)
-        : Optional.empty();
+    return new ServerLaunch(
+        label,
+        jar,
+        new ServerJar(serverJar).jvmOptions(jvmOptions),
+        ServerLaunch.split(extraServerArgs),
+        keepData);
   }
 
   private void validateOptions() {
@@ -330,7 +295,10 @@ public final class ServerBenchmark implements Callable<Integer> {
             + "`");
     settings.add(
         "Class-data archive: "
-            + classDataArchive().map(archive -> "`" + archive + "`").orElse("none"));
+            + new ServerJar(serverJar)
+                .classDataArchive()
+                .map(archive -> "`" + archive + "`")
+                .orElse("none"));
     settings.add("Server args: " + inlineCode(serverArgs));
     if (compareArgs() != null) {
       settings.add(
@@ -359,11 +327,11 @@ public final class ServerBenchmark implements Callable<Integer> {
     return settings;
   }
 
-  private static String inlineCode(String text) {
+  static String inlineCode(String text) {
     return text.isBlank() ? "(none)" : "`" + text + "`";
   }
 
-  private static void printServerFailure(ServerFailedException e) throws IOException {
+  static void printServerFailure(ServerFailedException e) throws IOException {
     System.err.println("Server failed: " + e.getMessage());
     System.err.println("Server log: " + e.log());
     if (Files.exists(e.log())) {

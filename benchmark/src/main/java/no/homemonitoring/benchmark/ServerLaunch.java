@@ -3,10 +3,28 @@ package no.homemonitoring.benchmark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-/** How to start one server configuration: the same jar, possibly with different arguments. */
+/**
+ * How to start one server configuration: the same jar, possibly with different arguments, and the
+ * environment variables it gets on top of the benchmark's own (secrets, database connection).
+ */
 record ServerLaunch(
-    String label, Path jar, List<String> jvmOptions, List<String> serverArgs, boolean keepData) {
+    String label,
+    Path jar,
+    List<String> jvmOptions,
+    List<String> serverArgs,
+    Map<String, String> environment,
+    boolean keepData) {
+
+  ServerLaunch {
+    environment = Map.copyOf(environment);
+  }
+
+  ServerLaunch(
+      String label, Path jar, List<String> jvmOptions, List<String> serverArgs, boolean keepData) {
+    this(label, jar, jvmOptions, serverArgs, Map.of(), keepData);
+  }
 
   /** Options are given on the command line as one string each, split on whitespace. */
   static List<String> split(String arguments) {

@@ -76,6 +76,7 @@ final class ServerProcess implements AutoCloseable {
             .redirectOutput(log.toFile());
     // As README command 1 starts the server; a value set for the benchmark itself is kept.
     builder.environment().putIfAbsent(MALLOC_ARENA_MAX, DEFAULT_MALLOC_ARENA_MAX);
+    builder.environment().putAll(launch.environment());
     long startedNanos = System.nanoTime();
     Process process = builder.start();
     return new ServerProcess(process, startedNanos, workDirectory, log, port, launch.keepData());

@@ -152,7 +152,11 @@ final class SyntheticPopulation {
 
   /** A reading an app might send now: a random patient, measured within the last hours. */
   Observation recentReading(RandomGenerator random) {
-    int patient = random.nextInt(1, patients + 1);
+    return recentReading(random.nextInt(1, patients + 1), random);
+  }
+
+  /** A reading of the given patient (1..n), measured within the last hours. */
+  Observation recentReading(int patient, RandomGenerator random) {
     ZonedDateTime measured =
         ZonedDateTime.now(clock)
             .minusSeconds(random.nextLong(RECENT.toSeconds()))
@@ -160,7 +164,8 @@ final class SyntheticPopulation {
     return bloodPressure(patient, measured, BloodPressureTrend.random(random), random);
   }
 
-  private Patient patient(int patient) {
+  /** Patient {@code patient} (1..n) with its national id, name, birth date and municipality. */
+  Patient patient(int patient) {
     Person person = people.get(patient - 1);
     Patient resource = new Patient();
     resource.setId(patientId(patient));
