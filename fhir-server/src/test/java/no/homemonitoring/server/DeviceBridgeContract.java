@@ -285,7 +285,7 @@ interface DeviceBridgeContract {
             .send(
                 vendor
                     .signed("POST", path, body, Instant.now())
-                    .header("X-HM-Vendor", TestVendors.ED25519_VENDOR)
+                    .setHeader("X-HM-Vendor", TestVendors.ED25519_VENDOR)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build());
 

@@ -61,8 +61,11 @@ public class IngestConfiguration {
   @Bean
   IngestProcessor ingestProcessor(
       List<VendorAdapter> adapters, DaoRegistry daos, IngestProperties properties) {
-    return new IngestProcessor(
-        adapters, new PatientBinder(daos), new ObservationWriter(daos), daos, properties);
+    ObservationSink sink =
+        properties.deliverTo().isBlank()
+            ? new ObservationWriter(daos)
+            : new RemoteFhirSink(properties.deliverTo(), properties.deliveryTimeout());
+    return new IngestProcessor(adapters, new PatientBinder(daos), sink, daos, properties);
   }
 
   @Bean

@@ -54,15 +54,14 @@ public class IngestProcessor {
 
   private final Map<String, VendorAdapter> adapters;
   private final PatientBinder binder;
-  private final ObservationWriter writer;
+  private final ObservationSink writer;
   private final IFhirResourceDao<Device> devices;
-  private final IFhirResourceDao<Provenance> provenances;
   private final IngestProperties properties;
 
   public IngestProcessor(
       List<VendorAdapter> adapters,
       PatientBinder binder,
-      ObservationWriter writer,
+      ObservationSink writer,
       DaoRegistry daos,
       IngestProperties properties) {
     this.adapters =
@@ -70,7 +69,6 @@ public class IngestProcessor {
     this.binder = binder;
     this.writer = writer;
     this.devices = daos.getResourceDao(Device.class);
-    this.provenances = daos.getResourceDao(Provenance.class);
     this.properties = properties;
   }
 
@@ -302,7 +300,7 @@ public class IngestProcessor {
         new CodeableConcept(
             new Coding(
                 "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
-    provenances.update(provenance, new SystemRequestDetails());
+    writer.provenance(provenance);
   }
 
   private Reference vendorReference(String vendor) {

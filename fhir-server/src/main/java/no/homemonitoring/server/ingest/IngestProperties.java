@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     Patient is written)
  * @param processing false holds acknowledged payloads in the inbox unprocessed (maintenance of the
  *     FHIR store, say); a start with true processes them
+ * @param deliverTo adapter mode: the base URL of the FHIR R4 server the Observations go to instead
+ *     of this one (empty: this server)
+ * @param deliveryTimeout connect and read timeout of a request to that server
  * @param vendors the vendors allowed to push, by vendor id
  */
 @ConfigurationProperties("homemonitoring.ingest")
@@ -35,6 +38,8 @@ public record IngestProperties(
     @DefaultValue("2s") Duration poll,
     @DefaultValue("30s") Duration quarantineSweep,
     @DefaultValue("true") boolean processing,
+    @DefaultValue("") String deliverTo,
+    @DefaultValue("10s") Duration deliveryTimeout,
     Map<String, Vendor> vendors) {
 
   public IngestProperties {

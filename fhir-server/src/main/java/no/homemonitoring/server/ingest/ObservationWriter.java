@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +23,20 @@ import org.springframework.dao.DataIntegrityViolationException;
  * resource id, derived from its identity, so retransmissions, re-uploads and concurrent duplicates
  * meet on the same row: the primary key, not a search, is what keeps a second copy out.
  */
-public class ObservationWriter {
+public class ObservationWriter implements ObservationSink {
 
   private static final Logger log = LoggerFactory.getLogger(ObservationWriter.class);
   private static final int CREATE_RACE_RETRIES = 3;
 
   private final IFhirResourceDao<Observation> observations;
+  private final IFhirResourceDao<Provenance> provenances;
 
   /** What a write came to, and the version of the Observation it made or found. */
   public record Written(String outcome, String reason, String id, String version) {}
 
   public ObservationWriter(DaoRegistry daos) {
     this.observations = daos.getResourceDao(Observation.class);
+    this.provenances = daos.getResourceDao(Provenance.class);
   }
 
   /**
@@ -43,6 +46,17 @@ public class ObservationWriter {
    *     measurement becomes a new version; without one, a different value under the same identity
    *     is a conflict and the first stays
    */
+  @Override
+  public void provenance(Provenance provenance) {
+    provenances.update(provenance, new SystemRequestDetails());
+  }
+
+  @Override
+  public String target() {
+    return "in-process";
+  }
+
+  @Override
   public Written write(Observation observation, Instant editedAt) {
     if (editedAt != null) {
       observation.setIssued(Date.from(editedAt));
@@ -96,7 +110,7 @@ public class ObservationWriter {
   }
 
   /** Equal apart from what the server adds (id, version, meta, narrative). */
-  static boolean sameContent(Observation stored, Observation candidate) {
+  public static boolean sameContent(Observation stored, Observation candidate) {
     return comparable(stored).equalsDeep(comparable(candidate));
   }
 
