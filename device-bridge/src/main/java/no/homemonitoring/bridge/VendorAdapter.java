@@ -39,4 +39,10 @@ public interface VendorAdapter {
   default boolean answersSynchronously() {
     return false;
   }
+
+  /**
+   * Called once every measurement decoded from the payload is stored: an adapter that pulls (a
+   * vendor cloud) moves its watermark here, never before, so a crash in between only pulls again.
+   */
+  default void stored(byte[] payload) {}
 }

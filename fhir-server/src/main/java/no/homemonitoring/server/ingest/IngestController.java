@@ -13,6 +13,7 @@ import no.homemonitoring.bridge.Decoded;
 import no.homemonitoring.bridge.PayloadException;
 import no.homemonitoring.bridge.VendorAdapter;
 import no.homemonitoring.bridge.fhir.FhirBundleAdapter;
+import no.homemonitoring.server.ingest.withings.WithingsPullAdapter;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.UriType;
@@ -79,7 +80,8 @@ public class IngestController {
       HttpServletRequest request) {
     byte[] payload = body == null ? new byte[0] : body;
     Optional<VendorAdapter> adapter = processor.adapter(format);
-    if (adapter.isEmpty()) {
+    if (adapter.isEmpty() || adapter.get() instanceof WithingsPullAdapter) {
+      // Withings is not pushed: it notifies at /ingest/withings/notify/<token> and is pulled.
       return problem(HttpStatus.NOT_FOUND, "not-found", "No ingest format '" + format + "'");
     }
     String vendor;

@@ -101,6 +101,7 @@ public class IngestProcessor {
       outcomes.add(outcome);
     }
     writeProvenance(submission, adapter.gateway(submission.payload()), outcomes, deviceIds);
+    adapter.stored(submission.payload());
     return outcomes;
   }
 

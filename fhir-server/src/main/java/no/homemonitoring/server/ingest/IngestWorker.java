@@ -180,7 +180,7 @@ public class IngestWorker implements SmartLifecycle {
     } catch (RuntimeException e) {
       int attempts = submission.attempts();
       Optional<Instant> next =
-          attempts >= properties.maxAttempts()
+          attempts >= properties.maxAttempts() || e instanceof PermanentIngestFailure
               ? Optional.empty()
               : Optional.of(clock.instant().plus(backoff(attempts)));
       String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
