@@ -61,11 +61,13 @@ public class IngestConfiguration {
   @Bean
   IngestProcessor ingestProcessor(
       List<VendorAdapter> adapters, DaoRegistry daos, IngestProperties properties) {
-    ObservationSink sink =
-        properties.deliverTo().isBlank()
-            ? new ObservationWriter(daos)
-            : new RemoteFhirSink(properties.deliverTo(), properties.deliveryTimeout());
-    return new IngestProcessor(adapters, new PatientBinder(daos), sink, daos, properties);
+    if (properties.deliverTo().isBlank()) {
+      ObservationWriter local = new ObservationWriter(daos);
+      return new IngestProcessor(adapters, new PatientBinder(daos), local, daos, properties, local);
+    }
+    RemoteFhirSink remote =
+        new RemoteFhirSink(properties.deliverTo(), properties.deliveryTimeout());
+    return new IngestProcessor(adapters, new PatientBinder(daos), remote, daos, properties, null);
   }
 
   @Bean

@@ -84,49 +84,77 @@ public class IngestController {
       // Withings is not pushed: it notifies at /ingest/withings/notify/<token> and is pulled.
       return problem(HttpStatus.NOT_FOUND, "not-found", "No ingest format '" + format + "'");
     }
-    String vendor;
-    try {
-      vendor =
-          authenticator.authenticate(
-              vendorId, timestamp, signature, signedContent(request, payload));
-    } catch (VendorAuthenticator.AuthenticationException e) {
-      log.warn("Ingest push refused ({}): {}", vendorId, e.getMessage());
-      return unauthenticated();
-    }
+    byte[] content = signedContent(request, payload);
     Instant receivedAt = clock.instant();
     if (adapter.get() instanceof FhirBundleAdapter bundles) {
+      String vendor;
+      try {
+        vendor = authenticator.authenticate(vendorId, timestamp, signature, content);
+      } catch (VendorAuthenticator.AuthenticationException e) {
+        log.warn("Ingest push refused ({}): {}", vendorId, e.getMessage());
+        return unauthenticated();
+      }
       return bundle(bundles, vendor, payload, receivedAt);
     }
-    List<Decoded> decoded;
-    try {
-      decoded = adapter.get().decode(payload, receivedAt);
-    } catch (PayloadException e) {
-      return problem(HttpStatus.valueOf(e.status()), "invalid", e.getMessage());
-    }
     String id = UUID.randomUUID().toString();
-    store.insert(
-        new Submission(
-            id,
-            vendor,
-            format,
-            receivedAt,
-            VendorAuthenticator.sha256(payload),
-            payload,
-            Submission.RECEIVED,
-            0,
-            receivedAt,
-            null,
-            0));
+    ResponseEntity<?> accepted;
+    try {
+      // The signature's single use and the payload are recorded in one commit.
+      accepted =
+          store.inTransaction(
+              () -> {
+                String vendor;
+                try {
+                  vendor = authenticator.authenticate(vendorId, timestamp, signature, content);
+                } catch (VendorAuthenticator.AuthenticationException e) {
+                  log.warn("Ingest push refused ({}): {}", vendorId, e.getMessage());
+                  throw new Refusal(unauthenticated());
+                }
+                List<Decoded> decoded;
+                try {
+                  decoded = adapter.get().decode(payload, receivedAt);
+                } catch (PayloadException e) {
+                  throw new Refusal(
+                      problem(HttpStatus.valueOf(e.status()), "invalid", e.getMessage()));
+                }
+                store.insert(
+                    new Submission(
+                        id,
+                        vendor,
+                        format,
+                        receivedAt,
+                        VendorAuthenticator.sha256(payload),
+                        payload,
+                        Submission.RECEIVED,
+                        0,
+                        receivedAt,
+                        null,
+                        0));
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("submissionId", id);
+                answer.put("status", Submission.RECEIVED);
+                answer.put("statusUrl", "/ingest/submissions/" + id);
+                answer.put("measurements", decoded.size());
+                return ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .header("Location", "/ingest/submissions/" + id)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(answer);
+              });
+    } catch (Refusal refusal) {
+      return refusal.response;
+    }
     worker.submit(id);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("submissionId", id);
-    answer.put("status", Submission.RECEIVED);
-    answer.put("statusUrl", "/ingest/submissions/" + id);
-    answer.put("measurements", decoded.size());
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .header("Location", "/ingest/submissions/" + id)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(answer);
+    return accepted;
+  }
+
+  /** A push refused inside the acknowledging transaction, which is rolled back. */
+  private static final class Refusal extends RuntimeException {
+    private final transient ResponseEntity<?> response;
+
+    Refusal(ResponseEntity<?> response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
@@ -23,6 +24,7 @@ import no.homemonitoring.bridge.Reading;
 import no.homemonitoring.bridge.VendorAdapter;
 import no.homemonitoring.bridge.fhir.ObservationFactory;
 import no.homemonitoring.terminology.Terminology;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
@@ -57,13 +59,25 @@ public class IngestProcessor {
   private final ObservationSink writer;
   private final IFhirResourceDao<Device> devices;
   private final IngestProperties properties;
+  private final BatchWrites batchWrites;
+
+  /** The in-process store's batch operations; absent in adapter mode. */
+  public interface BatchWrites {
+    /** The stored Observations among these ids. */
+    Map<String, Observation> existing(List<String> ids);
+
+    /** Runs a FHIR transaction. */
+    void transaction(Bundle transaction);
+  }
 
   public IngestProcessor(
       List<VendorAdapter> adapters,
       PatientBinder binder,
       ObservationSink writer,
       DaoRegistry daos,
-      IngestProperties properties) {
+      IngestProperties properties,
+      BatchWrites batchWrites) {
+    this.batchWrites = batchWrites;
     this.adapters =
         adapters.stream().collect(Collectors.toMap(VendorAdapter::format, Function.identity()));
     this.binder = binder;
@@ -103,6 +117,216 @@ public class IngestProcessor {
     writeProvenance(submission, adapter.gateway(submission.payload()), outcomes, deviceIds);
     adapter.stored(submission.payload());
     return outcomes;
+  }
+
+  /**
+   * Whether a submission can be processed with others in one transaction ({@link #processBatch}):
+   * the formats whose decoding is pure and local, when the Observations stay in this server.
+   */
+  public boolean batchable(Submission submission) {
+    return batchWrites != null
+        && adapter(submission.format())
+            .filter(a -> !a.answersSynchronously())
+            .filter(a -> BATCHED_FORMATS.contains(a.format()))
+            .isPresent();
+  }
+
+  private static final java.util.Set<String> BATCHED_FORMATS =
+      java.util.Set.of("openmhealth", "gatt");
+
+  /**
+   * The outcomes of several submissions, stored in one FHIR transaction: every Observation that is
+   * new or edited and each submission's Provenance commit together or not at all. Bindings, source
+   * Devices and the lookup of existing Observations are shared by the batch, so a busy inbox costs
+   * far less per measurement than one submission at a time. Throws when anything fails; the caller
+   * then processes the submissions one by one ({@link #process}), which tells a bad measurement
+   * from a failing store.
+   */
+  public Map<String, List<MeasurementOutcome>> processBatch(
+      List<Submission> batch, Function<String, List<MeasurementOutcome>> earlierOutcomes) {
+    Map<String, PatientBinder.Binding> bindings = new java.util.HashMap<>();
+    Map<String, String> sourceDevices = new java.util.HashMap<>();
+    Map<String, MeasurementOutcome[]> results = new java.util.LinkedHashMap<>();
+    Map<String, Map<Integer, String>> deviceIdsBySubmission = new java.util.HashMap<>();
+    List<PlannedWrite> planned = new ArrayList<>();
+    for (Submission submission : batch) {
+      VendorAdapter adapter =
+          adapter(submission.format())
+              .orElseThrow(
+                  () -> new IllegalStateException("No adapter for " + submission.format()));
+      List<Decoded> decoded = adapter.decode(submission.payload(), submission.receivedAt());
+      MeasurementOutcome[] result = new MeasurementOutcome[decoded.size()];
+      Map<Integer, String> deviceIds = new java.util.HashMap<>();
+      for (int seq = 0; seq < decoded.size(); seq++) {
+        Decoded one = decoded.get(seq);
+        if (!(one instanceof Reading reading)) {
+          result[seq] = outcome(submission, seq, one, deviceIds);
+          continue;
+        }
+        String bindingKey =
+            submission.vendor()
+                + "\n"
+                + reading.subject()
+                + "\n"
+                + new java.util.TreeSet<>(reading.flags());
+        PatientBinder.Binding binding =
+            bindings.computeIfAbsent(bindingKey, key -> binder.bind(submission.vendor(), reading));
+        if (binding instanceof PatientBinder.Quarantine quarantine) {
+          result[seq] =
+              new MeasurementOutcome(
+                  seq,
+                  reading.concept(),
+                  reading.identity(),
+                  MeasurementOutcome.QUARANTINED,
+                  quarantine.reason(),
+                  null,
+                  null);
+          continue;
+        }
+        if (binding instanceof PatientBinder.Refused refused) {
+          result[seq] =
+              new MeasurementOutcome(
+                  seq,
+                  reading.concept(),
+                  reading.identity(),
+                  MeasurementOutcome.REJECTED,
+                  refused.reason(),
+                  null,
+                  null);
+          continue;
+        }
+        PatientBinder.Bound bound = (PatientBinder.Bound) binding;
+        String deviceId = bound.deviceId();
+        if (deviceId == null) {
+          DeviceInfo info = reading.device();
+          String deviceKey =
+              submission.vendor()
+                  + "|"
+                  + (info == null ? "" : info.idSystem() + "|" + info.systemId())
+                  + "|"
+                  + bound.patient().id();
+          deviceId =
+              sourceDevices.computeIfAbsent(
+                  deviceKey, key -> sourceDevice(submission, reading, bound));
+        }
+        deviceIds.put(seq, deviceId);
+        Observation observation =
+            ObservationFactory.observation(reading, bound.patient(), deviceId);
+        if (reading.editedAt() != null) {
+          observation.setIssued(Date.from(reading.editedAt()));
+        }
+        planned.add(
+            new PlannedWrite(
+                submission.id(),
+                seq,
+                reading,
+                reading.identityFor(bound.patient().id()),
+                observation));
+      }
+      results.put(submission.id(), result);
+      deviceIdsBySubmission.put(submission.id(), deviceIds);
+    }
+
+    Map<String, Observation> existing =
+        batchWrites.existing(
+            planned.stream()
+                .map(p -> p.observation().getIdElement().getIdPart())
+                .distinct()
+                .toList());
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    Map<String, Bundle.BundleEntryComponent> entries = new java.util.HashMap<>();
+    Map<String, Observation> latest = new java.util.HashMap<>(existing);
+    Map<String, String> versions = new java.util.HashMap<>();
+    existing.forEach((id, o) -> versions.put(id, o.getIdElement().getVersionIdPart()));
+    for (PlannedWrite write : planned) {
+      Observation observation = write.observation();
+      String id = observation.getIdElement().getIdPart();
+      Observation base = latest.get(id);
+      String outcome;
+      String reason = null;
+      Instant editedAt = write.reading().editedAt();
+      if (base == null) {
+        outcome = MeasurementOutcome.CREATED;
+        versions.put(id, "1");
+        latest.put(id, observation);
+        entries.put(id, put(transaction, observation));
+      } else if (ObservationWriter.sameContent(base, observation)) {
+        outcome = MeasurementOutcome.DUPLICATE;
+        reason = "already stored";
+      } else if (editedAt != null
+          && (!base.hasIssued() || editedAt.isAfter(base.getIssued().toInstant()))) {
+        outcome = MeasurementOutcome.UPDATED;
+        reason = "edited by the vendor";
+        latest.put(id, observation);
+        Bundle.BundleEntryComponent entry = entries.get(id);
+        if (entry != null) {
+          entry.setResource(observation); // written once in this transaction: the later edit
+        } else {
+          versions.put(id, Long.toString(Long.parseLong(versions.get(id)) + 1));
+          entries.put(id, put(transaction, observation));
+        }
+      } else {
+        outcome = MeasurementOutcome.DUPLICATE;
+        reason =
+            editedAt != null
+                ? "not-newer: the stored version is as new as this edit; kept"
+                : "conflict: a different value under the same identity without an edit signal;"
+                    + " the first is kept";
+      }
+      results.get(write.submissionId())[write.seq()] =
+          new MeasurementOutcome(
+              write.seq(),
+              write.reading().concept(),
+              write.identity(),
+              outcome,
+              reason,
+              id,
+              versions.get(id));
+    }
+
+    Map<String, List<MeasurementOutcome>> outcomes = new java.util.LinkedHashMap<>();
+    for (Submission submission : batch) {
+      List<MeasurementOutcome> result = new ArrayList<>(List.of(results.get(submission.id())));
+      Map<Integer, MeasurementOutcome> before =
+          earlierOutcomes.apply(submission.id()).stream()
+              .collect(Collectors.toMap(MeasurementOutcome::seq, Function.identity()));
+      for (int seq = 0; seq < result.size(); seq++) {
+        MeasurementOutcome previous = before.get(seq);
+        if (previous != null
+            && previous.stored()
+            && MeasurementOutcome.DUPLICATE.equals(result.get(seq).outcome())) {
+          result.set(seq, previous);
+        }
+      }
+      VendorAdapter adapter = adapter(submission.format()).orElseThrow();
+      Provenance provenance =
+          provenance(
+              submission,
+              adapter.gateway(submission.payload()),
+              result,
+              deviceIdsBySubmission.get(submission.id()));
+      if (provenance != null) {
+        put(transaction, provenance);
+      }
+      outcomes.put(submission.id(), result);
+    }
+    if (transaction.hasEntry()) {
+      batchWrites.transaction(transaction);
+    }
+    return outcomes;
+  }
+
+  private record PlannedWrite(
+      String submissionId, int seq, Reading reading, String identity, Observation observation) {}
+
+  private static Bundle.BundleEntryComponent put(
+      Bundle transaction, org.hl7.fhir.r4.model.Resource resource) {
+    String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    Bundle.BundleEntryComponent entry = transaction.addEntry();
+    entry.setFullUrl(url);
+    entry.setResource(resource);
+    entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+    return entry;
   }
 
   /**
@@ -244,9 +468,21 @@ public class IngestProcessor {
       Optional<String> gateway,
       List<MeasurementOutcome> outcomes,
       Map<Integer, String> deviceIds) {
+    Provenance provenance = provenance(submission, gateway, outcomes, deviceIds);
+    if (provenance != null) {
+      writer.provenance(provenance);
+    }
+  }
+
+  /** The Provenance of a submission, or null when it stored nothing. */
+  private Provenance provenance(
+      Submission submission,
+      Optional<String> gateway,
+      List<MeasurementOutcome> outcomes,
+      Map<Integer, String> deviceIds) {
     List<MeasurementOutcome> stored = outcomes.stream().filter(MeasurementOutcome::stored).toList();
     if (stored.isEmpty()) {
-      return;
+      return null;
     }
     Provenance provenance = new Provenance();
     provenance.setId("s-" + submission.id());
@@ -301,7 +537,7 @@ public class IngestProcessor {
         new CodeableConcept(
             new Coding(
                 "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
-    writer.provenance(provenance);
+    return provenance;
   }
 
   private Reference vendorReference(String vendor) {

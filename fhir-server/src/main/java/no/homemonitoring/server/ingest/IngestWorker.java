@@ -4,9 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,7 +35,13 @@ public class IngestWorker implements SmartLifecycle {
   private final IngestProcessor processor;
   private final IngestProperties properties;
   private final Clock clock;
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  /** Submissions one pass claims and processes together. */
+  static final int BATCH_SIZE = 32;
+
+  private final AtomicInteger passes = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean pending =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicInteger threadNumber = new AtomicInteger();
   private volatile ExecutorService workers;
   private volatile ScheduledExecutorService timer;
@@ -88,11 +93,91 @@ public class IngestWorker implements SmartLifecycle {
 
   /** Processes a just-acknowledged submission without waiting for the next poll. */
   public void submit(String id) {
+    wake();
+  }
+
+  /**
+   * Makes sure a pass runs soon: at most {@code workers} passes run at a time, each claiming due
+   * submissions in batches until none is left. A wake while every pass is busy is not lost: the
+   * passes look again before they end.
+   */
+  private void wake() {
+    pending.set(true);
     ExecutorService pool = workers;
     if (pool == null || !running) {
       return; // the poll takes it once work has started
     }
-    dispatch(pool, id);
+    while (true) {
+      int active = passes.get();
+      if (active >= properties.workers()) {
+        return;
+      }
+      if (passes.compareAndSet(active, active + 1)) {
+        break;
+      }
+    }
+    try {
+      pool.execute(this::pass);
+    } catch (RejectedExecutionException e) {
+      passes.decrementAndGet();
+    }
+  }
+
+  private void pass() {
+    try {
+      while (running) {
+        pending.set(false);
+        List<Submission> claimed = store.claimDue(clock.instant(), properties.lease(), BATCH_SIZE);
+        if (claimed.isEmpty()) {
+          if (!pending.get()) {
+            return;
+          }
+          continue;
+        }
+        processClaimedBatch(claimed);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Ingest pass failed: {}", e.toString());
+    } finally {
+      passes.decrementAndGet();
+      if (pending.get() && running) {
+        wake();
+      }
+    }
+  }
+
+  /**
+   * Processes claimed submissions: those of the pure local formats together in one transaction, the
+   * others (pulls, FHIR Bundles) one by one. If the batch fails, each of its submissions is
+   * processed on its own, so one bad submission or a lost race costs only a second try.
+   */
+  void processClaimedBatch(List<Submission> claimed) {
+    List<Submission> batch = claimed.stream().filter(processor::batchable).toList();
+    claimed.stream().filter(s -> !processor.batchable(s)).forEach(this::processClaimed);
+    if (batch.size() == 1) {
+      processClaimed(batch.get(0));
+      return;
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    Map<String, List<MeasurementOutcome>> outcomes;
+    try {
+      outcomes = processor.processBatch(batch, store::outcomes);
+    } catch (RuntimeException e) {
+      log.info(
+          "A batch of {} submissions failed ({}); processing them one by one",
+          batch.size(),
+          e.toString());
+      batch.forEach(this::processClaimed);
+      return;
+    }
+    try {
+      store.completeAll(outcomes);
+    } catch (RuntimeException e) {
+      // Stored, not recorded: the leases run out and a second pass finds them duplicates.
+      log.warn("Cannot record the outcomes of {} submissions: {}", batch.size(), e.toString());
+    }
   }
 
   /** Tries quarantined measurements again soon (a Device or Patient was written). */
@@ -121,36 +206,12 @@ public class IngestWorker implements SmartLifecycle {
 
   private void pollSafely() {
     try {
-      ExecutorService pool = workers;
-      List<String> due = store.due(clock.instant(), 100);
-      for (String id : due) {
-        dispatch(pool, id);
+      if (!store.due(clock.instant(), 1).isEmpty()) {
+        wake();
       }
     } catch (RuntimeException e) {
       log.warn("Ingest poll failed: {}", e.toString());
     }
-  }
-
-  private void dispatch(ExecutorService pool, String id) {
-    if (!inFlight.add(id)) {
-      return;
-    }
-    try {
-      pool.execute(
-          () -> {
-            try {
-              processOne(id);
-            } finally {
-              inFlight.remove(id);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      inFlight.remove(id);
-    }
-  }
-
-  void processOne(String id) {
-    processNow(id);
   }
 
   /**

@@ -2,14 +2,23 @@ package no.homemonitoring.server.ingest;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
@@ -23,13 +32,14 @@ import org.springframework.dao.DataIntegrityViolationException;
  * resource id, derived from its identity, so retransmissions, re-uploads and concurrent duplicates
  * meet on the same row: the primary key, not a search, is what keeps a second copy out.
  */
-public class ObservationWriter implements ObservationSink {
+public class ObservationWriter implements ObservationSink, IngestProcessor.BatchWrites {
 
   private static final Logger log = LoggerFactory.getLogger(ObservationWriter.class);
   private static final int CREATE_RACE_RETRIES = 3;
 
   private final IFhirResourceDao<Observation> observations;
   private final IFhirResourceDao<Provenance> provenances;
+  private final IFhirSystemDao<Bundle, Meta> system;
 
   /** What a write came to, and the version of the Observation it made or found. */
   public record Written(String outcome, String reason, String id, String version) {}
@@ -37,6 +47,7 @@ public class ObservationWriter implements ObservationSink {
   public ObservationWriter(DaoRegistry daos) {
     this.observations = daos.getResourceDao(Observation.class);
     this.provenances = daos.getResourceDao(Provenance.class);
+    this.system = daos.getSystemDao();
   }
 
   /**
@@ -49,6 +60,30 @@ public class ObservationWriter implements ObservationSink {
   @Override
   public void provenance(Provenance provenance) {
     provenances.update(provenance, new SystemRequestDetails());
+  }
+
+  @Override
+  public Map<String, Observation> existing(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    TokenOrListParam idList = new TokenOrListParam();
+    ids.forEach(id -> idList.addOr(new TokenParam(id)));
+    SearchParameterMap map = SearchParameterMap.newSynchronous();
+    map.add("_id", idList);
+    map.setCount(ids.size());
+    Map<String, Observation> found = new HashMap<>();
+    for (IBaseResource resource :
+        observations.search(map, new SystemRequestDetails()).getResources(0, ids.size())) {
+      Observation observation = (Observation) resource;
+      found.put(observation.getIdElement().getIdPart(), observation);
+    }
+    return found;
+  }
+
+  @Override
+  public void transaction(Bundle transaction) {
+    system.transaction(new SystemRequestDetails(), transaction);
   }
 
   @Override

@@ -86,6 +86,53 @@ public class SubmissionStore {
     return claimed == 1 ? find(id) : Optional.empty();
   }
 
+  /**
+   * Claims up to {@code limit} due submissions in one transaction (one commit, however many), for a
+   * worker that processes them together. Those another worker took first are left out.
+   */
+  public List<Submission> claimDue(Instant now, Duration lease, int limit) {
+    List<String> due = due(now, limit);
+    if (due.isEmpty()) {
+      return List.of();
+    }
+    List<String> claimed =
+        transactions.execute(
+            status ->
+                due.stream()
+                    .filter(
+                        id ->
+                            jdbc.update(
+                                    "update hm_ingest_submission set status = 'processing',"
+                                        + " attempts = attempts + 1, next_attempt_at = ?,"
+                                        + " updated_at = ? where id = ? and status in"
+                                        + " ('received', 'retry', 'processing') and"
+                                        + " next_attempt_at <= ?",
+                                    utc(now.plus(lease)),
+                                    utc(now),
+                                    id,
+                                    utc(now))
+                                == 1)
+                    .toList());
+    if (claimed == null || claimed.isEmpty()) {
+      return List.of();
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(claimed.size(), "?"));
+    return jdbc.query(
+        "select " + COLUMNS + " from hm_ingest_submission where id in (" + marks + ")",
+        this::row,
+        claimed.toArray());
+  }
+
+  /** Runs work in one database transaction (rolled back when it throws). */
+  public <T> T inTransaction(java.util.function.Supplier<T> work) {
+    return transactions.execute(status -> work.get());
+  }
+
+  /** {@link #complete} for several submissions in one transaction. */
+  public void completeAll(java.util.Map<String, List<MeasurementOutcome>> outcomesById) {
+    transactions.executeWithoutResult(status -> outcomesById.forEach(this::complete));
+  }
+
   /** Records every measurement's outcome and marks the submission done, in one transaction. */
   public void complete(String id, List<MeasurementOutcome> outcomes) {
     int quarantined =
