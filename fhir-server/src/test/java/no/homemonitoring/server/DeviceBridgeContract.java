@@ -471,6 +471,57 @@ interface DeviceBridgeContract {
   }
 
   @Test
+  default void aPhdCoincidentTimeStampIsStoredAsReceivedBesideTheMeasurements() throws Exception {
+    String fnr = FhirServerContract.uniqueFnr();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, "phd-" + uuid(), fnr);
+    Bundle transaction =
+        (Bundle)
+            FhirServerContract.FHIR
+                .newJsonParser()
+                .parseResource(
+                    new String(
+                        fhirExample("fhir-phd-transaction-bp.json", fnr), StandardCharsets.UTF_8));
+    Observation pulse = (Observation) transaction.getEntry().get(3).getResource();
+    Observation timeStamp = new Observation();
+    timeStamp.addIdentifier().setValue("C026DAFFFE000005-" + fnr + "-67975-20250107073000");
+    timeStamp.setStatus(Observation.ObservationStatus.FINAL);
+    timeStamp.getCode().addCoding().setSystem("urn:iso:std:iso:11073:10101").setCode("67975");
+    timeStamp.setSubject(pulse.getSubject().copy());
+    timeStamp.setDevice(pulse.getDevice().copy());
+    timeStamp.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2025-01-07T07:31:00+01:00"));
+    timeStamp.setValue(new org.hl7.fhir.r4.model.DateTimeType("2025-01-07T07:30:55+01:00"));
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:" + uuid())
+        .setResource(timeStamp)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Observation");
+    byte[] body =
+        FhirServerContract.FHIR
+            .newJsonParser()
+            .encodeResourceToString(transaction)
+            .getBytes(StandardCharsets.UTF_8);
+
+    Bundle first = postBundle(body);
+
+    assertThat(statuses(first))
+        .containsExactly("200 OK", "200 OK", "201 Created", "201 Created", "201 Created");
+    Observation stored =
+        observationsOf(patient).stream()
+            .filter(o -> o.getCode().getCodingFirstRep().getCode().equals("67975"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stored.getValueDateTimeType().getValueAsString())
+        .isEqualTo("2025-01-07T07:30:55+01:00");
+    assertThat(stored.getDevice().getReference()).startsWith("Device/");
+    assertThat(postBundle(body).getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsOnly("200 OK");
+    assertThat(observationsOf(patient)).hasSize(3);
+  }
+
+  @Test
   default void aPhdTransactionForAPatientNotEnrolledStoresNothing() throws Exception {
     String fnr = FhirServerContract.uniqueFnr();
     byte[] body = fhirExample("fhir-phd-transaction-bp.json", fnr);

@@ -190,7 +190,7 @@ public final class FhirBundleAdapter implements VendorAdapter {
               .formatted(index, method == null ? "no request.method" : method.toCode()));
     }
     try {
-      return observation(observation, fullUrl, method, byFullUrl, receivedAt);
+      return observation(observation, fullUrl, method, batch, byFullUrl, receivedAt);
     } catch (EntryException e) {
       return new Decoded.Rejected(e.concept, e.identity, e.getMessage());
     }
@@ -212,18 +212,28 @@ public final class FhirBundleAdapter implements VendorAdapter {
       Observation observation,
       String fullUrl,
       Bundle.HTTPVerb method,
+      boolean batch,
       Map<String, Resource> byFullUrl,
       Instant receivedAt) {
     Optional<Coding> source = measurementCoding(observation.getCode().getCoding());
     String identity = identity(observation, fullUrl);
     if (source.isEmpty()) {
-      return new Decoded.Skipped(
+      List<String> codes =
+          observation.getCode().getCoding().stream()
+              .map(c -> c.getSystem() + "|" + c.getCode())
+              .toList();
+      if (batch) {
+        return new Decoded.Rejected(
+            "observation", identity, "unknown-code: no home-monitoring measurement for " + codes);
+      }
+      // PHD: a Coincident Time Stamp, a status observation: kept as the gateway sent it.
+      SubjectKey subject = subject(observation.getSubject(), byFullUrl, "observation", identity);
+      return new Decoded.AsReceived(
           "observation",
           identity,
-          "unmapped-code: no home-monitoring measurement for "
-              + observation.getCode().getCoding().stream()
-                  .map(c -> c.getSystem() + "|" + c.getCode())
-                  .toList());
+          subject,
+          device(observation.getDevice(), byFullUrl),
+          asReceived(observation));
     }
     Measurement measurement =
         rules.terminology().measurementOf(source.get().getSystem(), source.get().getCode()).get();
@@ -268,6 +278,24 @@ public final class FhirBundleAdapter implements VendorAdapter {
         bodySite,
         // A PUT replaces: a changed value under the same identity is an edit.
         method == Bundle.HTTPVerb.PUT ? receivedAt : null);
+  }
+
+  /**
+   * A copy without what only meant something inside the Bundle: references to other entries ({@code
+   * urn:uuid}), which the server resolves for the subject and device only.
+   */
+  private static Observation asReceived(Observation observation) {
+    Observation copy = observation.copy();
+    copy.setIdElement(null);
+    copy.getHasMember().removeIf(FhirBundleAdapter::local);
+    copy.getDerivedFrom().removeIf(FhirBundleAdapter::local);
+    copy.getExtension()
+        .removeIf(e -> e.getValue() instanceof Reference reference && local(reference));
+    return copy;
+  }
+
+  private static boolean local(Reference reference) {
+    return reference.hasReference() && reference.getReference().startsWith("urn:uuid:");
   }
 
   /** The first coding that names a home-monitoring measurement (MDC, then LOINC, then SNOMED). */

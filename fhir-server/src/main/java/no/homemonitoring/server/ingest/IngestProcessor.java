@@ -340,8 +340,11 @@ public class IngestProcessor {
       Decoded one = decoded.get(seq);
       if (one instanceof Decoded.Rejected rejected) {
         problems.add("entry %d: %s".formatted(seq, rejected.reason()));
-      } else if (one instanceof Reading reading) {
-        PatientBinder.Binding binding = binder.bind(vendor, reading);
+      } else if (one instanceof Reading || one instanceof Decoded.AsReceived) {
+        PatientBinder.Binding binding =
+            one instanceof Reading reading
+                ? binder.bind(vendor, reading)
+                : binder.bind(vendor, ((Decoded.AsReceived) one).subject());
         if (binding instanceof PatientBinder.Quarantine quarantine) {
           problems.add("entry %d: %s".formatted(seq, quarantine.reason()));
         } else if (binding instanceof PatientBinder.Refused refused) {
@@ -373,6 +376,9 @@ public class IngestProcessor {
           skipped.reason(),
           null,
           null);
+    }
+    if (decoded instanceof Decoded.AsReceived received) {
+      return asReceived(submission, seq, received, deviceIds);
     }
     Reading reading = (Reading) decoded;
     PatientBinder.Binding binding = binder.bind(submission.vendor(), reading);
@@ -428,11 +434,73 @@ public class IngestProcessor {
   }
 
   /**
+   * An Observation stored as the sender made it: its id and bridge identifier follow from its
+   * identity, its subject and device are this server's; nothing else is changed or judged.
+   */
+  private MeasurementOutcome asReceived(
+      Submission submission, int seq, Decoded.AsReceived received, Map<Integer, String> deviceIds) {
+    PatientBinder.Binding binding = binder.bind(submission.vendor(), received.subject());
+    if (!(binding instanceof PatientBinder.Bound bound)) {
+      String reason =
+          binding instanceof PatientBinder.Quarantine q
+              ? q.reason()
+              : ((PatientBinder.Refused) binding).reason();
+      return new MeasurementOutcome(
+          seq,
+          received.concept(),
+          received.identity(),
+          MeasurementOutcome.REJECTED,
+          reason,
+          null,
+          null);
+    }
+    String identity = received.identity().replace(Reading.PATIENT_TOKEN, bound.patient().id());
+    Observation observation = received.observation().copy();
+    observation.setId(ObservationFactory.observationId(identity));
+    observation.addIdentifier(
+        new Identifier().setSystem(ObservationFactory.IDENTITY_SYSTEM).setValue(identity));
+    observation.setSubject(new Reference("Patient/" + bound.patient().id()));
+    String deviceId =
+        bound.deviceId() != null
+            ? bound.deviceId()
+            : received.device() == null ? null : sourceDevice(submission, received.device(), bound);
+    if (deviceId != null) {
+      deviceIds.put(seq, deviceId);
+      observation.setDevice(new Reference("Device/" + deviceId));
+    } else {
+      observation.setDevice(null);
+    }
+    try {
+      ObservationWriter.Written written = writer.write(observation, null);
+      return new MeasurementOutcome(
+          seq,
+          received.concept(),
+          identity,
+          written.outcome(),
+          written.reason() == null ? "stored as received" : written.reason(),
+          written.id(),
+          written.version());
+    } catch (UnprocessableEntityException e) {
+      return new MeasurementOutcome(
+          seq,
+          received.concept(),
+          identity,
+          MeasurementOutcome.REJECTED,
+          "invalid: " + e.getMessage(),
+          null,
+          null);
+    }
+  }
+
+  /**
    * The Device of a reading whose payload names no registered device (a vendor cloud's device id,
    * an Open mHealth source): one per vendor device and patient, created the first time.
    */
   private String sourceDevice(Submission submission, Reading reading, PatientBinder.Bound bound) {
-    DeviceInfo info = reading.device();
+    return sourceDevice(submission, reading.device(), bound);
+  }
+
+  private String sourceDevice(Submission submission, DeviceInfo info, PatientBinder.Bound bound) {
     String system = info == null ? VENDOR_SYSTEM : info.idSystem();
     String value = info == null ? submission.vendor() : info.systemId();
     String id = "d-" + hash(system + "|" + value + "|" + bound.patient().id()).substring(0, 40);

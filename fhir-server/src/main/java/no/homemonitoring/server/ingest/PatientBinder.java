@@ -73,7 +73,11 @@ public class PatientBinder {
     if (reading.flags().stream().anyMatch(UNCERTAIN_OWNER_FLAGS::contains)) {
       return new Quarantine("ambiguous-owner: the vendor is not sure whose measurement this is");
     }
-    SubjectKey subject = reading.subject();
+    return bind(vendor, reading.subject());
+  }
+
+  /** The binding of a subject as a payload names it. */
+  public Binding bind(String vendor, SubjectKey subject) {
     return switch (subject.kind()) {
       case DEVICE -> bindByDevice(vendor, subject);
       case VENDOR_USER ->
