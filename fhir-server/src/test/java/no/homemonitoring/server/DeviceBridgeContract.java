@@ -530,6 +530,14 @@ interface DeviceBridgeContract {
 
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(422);
     assertThat(answer.body()).contains("OperationOutcome").contains("unknown-patient");
+    Bundle patients =
+        fhirClient()
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:oid:2.16.578.1.12.4.1.4.1", fnr))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(patients.getEntry()).as("device data never creates a patient").isEmpty();
   }
 
   @Test

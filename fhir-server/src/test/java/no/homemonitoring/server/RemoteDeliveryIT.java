@@ -90,12 +90,7 @@ class RemoteDeliveryIT {
             "openmhealth-body-weight.json", user, UUID.randomUUID().toString());
     String created =
         "{\"resourceType\":\"Observation\",\"id\":\"r1\",\"meta\":{\"versionId\":\"1\"},\"status\":\"final\"}";
-    remote.stubFor(
-        get(urlPathEqualTo(OBSERVATIONS))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    remoteHoldsNoObservation();
     remote.stubFor(
         put(urlPathEqualTo(OBSERVATIONS))
             .inScenario("flaky")
@@ -154,12 +149,7 @@ class RemoteDeliveryIT {
     byte[] body =
         DeviceBridgeContract.omh(
             "openmhealth-oxygen-saturation.json", user, UUID.randomUUID().toString());
-    remote.stubFor(
-        get(urlPathEqualTo(OBSERVATIONS))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    remoteHoldsNoObservation();
     remote.stubFor(
         put(urlPathEqualTo(OBSERVATIONS))
             .willReturn(
@@ -209,12 +199,7 @@ class RemoteDeliveryIT {
     byte[] body =
         DeviceBridgeContract.omh(
             "openmhealth-blood-pressure.json", user, UUID.randomUUID().toString());
-    remote.stubFor(
-        get(urlPathEqualTo(OBSERVATIONS))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
+    remoteHoldsNoObservation();
     remote.stubFor(
         put(urlPathEqualTo(OBSERVATIONS))
             .willReturn(
@@ -230,6 +215,16 @@ class RemoteDeliveryIT {
     assertThat(measurement.path("outcome").asText()).isEqualTo("rejected");
     assertThat(measurement.path("reason").asText()).contains("remote-refused").contains("422");
     assertThat(status.path("attempts").asInt()).as("a lasting refusal is not retried").isEqualTo(1);
+  }
+
+  /** The remote server's search by identifier finds nothing. */
+  private static void remoteHoldsNoObservation() {
+    remote.stubFor(
+        get(urlPathEqualTo(OBSERVATIONS))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}")));
   }
 
   private IdType enrolledPatient(String user) {

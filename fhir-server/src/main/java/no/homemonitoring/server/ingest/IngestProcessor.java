@@ -171,43 +171,16 @@ public class IngestProcessor {
                 + new java.util.TreeSet<>(reading.flags());
         PatientBinder.Binding binding =
             bindings.computeIfAbsent(bindingKey, key -> binder.bind(submission.vendor(), reading));
-        if (binding instanceof PatientBinder.Quarantine quarantine) {
-          result[seq] =
-              new MeasurementOutcome(
-                  seq,
-                  reading.concept(),
-                  reading.identity(),
-                  MeasurementOutcome.QUARANTINED,
-                  quarantine.reason(),
-                  null,
-                  null);
+        if (!(binding instanceof PatientBinder.Bound bound)) {
+          result[seq] = unbound(seq, reading, binding, false);
           continue;
         }
-        if (binding instanceof PatientBinder.Refused refused) {
-          result[seq] =
-              new MeasurementOutcome(
-                  seq,
-                  reading.concept(),
-                  reading.identity(),
-                  MeasurementOutcome.REJECTED,
-                  refused.reason(),
-                  null,
-                  null);
-          continue;
-        }
-        PatientBinder.Bound bound = (PatientBinder.Bound) binding;
         String deviceId = bound.deviceId();
         if (deviceId == null) {
-          DeviceInfo info = reading.device();
-          String deviceKey =
-              submission.vendor()
-                  + "|"
-                  + (info == null ? "" : info.idSystem() + "|" + info.systemId())
-                  + "|"
-                  + bound.patient().id();
           deviceId =
               sourceDevices.computeIfAbsent(
-                  deviceKey, key -> sourceDevice(submission, reading, bound));
+                  sourceDeviceId(submission, reading.device(), bound),
+                  id -> sourceDevice(submission, reading, bound));
         }
         deviceIds.put(seq, deviceId);
         Observation observation =
@@ -355,57 +328,54 @@ public class IngestProcessor {
     return problems;
   }
 
+  /**
+   * The outcome of a reading bound to no patient the vendor may write for: quarantined until the
+   * binding appears, or rejected when the vendor may not write for that patient or the sender waits
+   * for the answer.
+   */
+  private static MeasurementOutcome unbound(
+      int seq, Reading reading, PatientBinder.Binding binding, boolean answered) {
+    if (binding instanceof PatientBinder.Quarantine quarantine) {
+      return MeasurementOutcome.notStored(
+          seq,
+          reading.concept(),
+          reading.identity(),
+          answered ? MeasurementOutcome.REJECTED : MeasurementOutcome.QUARANTINED,
+          quarantine.reason());
+    }
+    return MeasurementOutcome.notStored(
+        seq,
+        reading.concept(),
+        reading.identity(),
+        MeasurementOutcome.REJECTED,
+        ((PatientBinder.Refused) binding).reason());
+  }
+
   private MeasurementOutcome outcome(
       Submission submission, int seq, Decoded decoded, Map<Integer, String> deviceIds) {
     if (decoded instanceof Decoded.Rejected rejected) {
-      return new MeasurementOutcome(
+      return MeasurementOutcome.notStored(
           seq,
           rejected.concept(),
           rejected.identity(),
           MeasurementOutcome.REJECTED,
-          rejected.reason(),
-          null,
-          null);
+          rejected.reason());
     }
     if (decoded instanceof Decoded.Skipped skipped) {
-      return new MeasurementOutcome(
-          seq,
-          skipped.concept(),
-          skipped.identity(),
-          MeasurementOutcome.SKIPPED,
-          skipped.reason(),
-          null,
-          null);
+      return MeasurementOutcome.notStored(
+          seq, skipped.concept(), skipped.identity(), MeasurementOutcome.SKIPPED, skipped.reason());
     }
     if (decoded instanceof Decoded.AsReceived received) {
       return asReceived(submission, seq, received, deviceIds);
     }
     Reading reading = (Reading) decoded;
     PatientBinder.Binding binding = binder.bind(submission.vendor(), reading);
-    if (binding instanceof PatientBinder.Quarantine quarantine) {
+    if (!(binding instanceof PatientBinder.Bound bound)) {
       // A sender that waits for the answer is told now; nothing is held behind its back.
       boolean answered =
           adapter(submission.format()).map(VendorAdapter::answersSynchronously).orElse(false);
-      return new MeasurementOutcome(
-          seq,
-          reading.concept(),
-          reading.identity(),
-          answered ? MeasurementOutcome.REJECTED : MeasurementOutcome.QUARANTINED,
-          quarantine.reason(),
-          null,
-          null);
+      return unbound(seq, reading, binding, answered);
     }
-    if (binding instanceof PatientBinder.Refused refused) {
-      return new MeasurementOutcome(
-          seq,
-          reading.concept(),
-          reading.identity(),
-          MeasurementOutcome.REJECTED,
-          refused.reason(),
-          null,
-          null);
-    }
-    PatientBinder.Bound bound = (PatientBinder.Bound) binding;
     String identity = reading.identityFor(bound.patient().id());
     String deviceId =
         bound.deviceId() != null ? bound.deviceId() : sourceDevice(submission, reading, bound);
@@ -422,14 +392,12 @@ public class IngestProcessor {
           written.id(),
           written.version());
     } catch (UnprocessableEntityException e) {
-      return new MeasurementOutcome(
+      return MeasurementOutcome.notStored(
           seq,
           reading.concept(),
           identity,
           MeasurementOutcome.REJECTED,
-          "invalid: " + e.getMessage(),
-          null,
-          null);
+          "invalid: " + e.getMessage());
     }
   }
 
@@ -445,14 +413,8 @@ public class IngestProcessor {
           binding instanceof PatientBinder.Quarantine q
               ? q.reason()
               : ((PatientBinder.Refused) binding).reason();
-      return new MeasurementOutcome(
-          seq,
-          received.concept(),
-          received.identity(),
-          MeasurementOutcome.REJECTED,
-          reason,
-          null,
-          null);
+      return MeasurementOutcome.notStored(
+          seq, received.concept(), received.identity(), MeasurementOutcome.REJECTED, reason);
     }
     String identity = received.identity().replace(Reading.PATIENT_TOKEN, bound.patient().id());
     Observation observation = received.observation().copy();
@@ -481,14 +443,12 @@ public class IngestProcessor {
           written.id(),
           written.version());
     } catch (UnprocessableEntityException e) {
-      return new MeasurementOutcome(
+      return MeasurementOutcome.notStored(
           seq,
           received.concept(),
           identity,
           MeasurementOutcome.REJECTED,
-          "invalid: " + e.getMessage(),
-          null,
-          null);
+          "invalid: " + e.getMessage());
     }
   }
 
@@ -500,10 +460,18 @@ public class IngestProcessor {
     return sourceDevice(submission, reading.device(), bound);
   }
 
+  /** The id of the source Device of a vendor device and patient. */
+  private static String sourceDeviceId(
+      Submission submission, DeviceInfo info, PatientBinder.Bound bound) {
+    String system = info == null ? VENDOR_SYSTEM : info.idSystem();
+    String value = info == null ? submission.vendor() : info.systemId();
+    return "d-" + hash(system + "|" + value + "|" + bound.patient().id()).substring(0, 40);
+  }
+
   private String sourceDevice(Submission submission, DeviceInfo info, PatientBinder.Bound bound) {
     String system = info == null ? VENDOR_SYSTEM : info.idSystem();
     String value = info == null ? submission.vendor() : info.systemId();
-    String id = "d-" + hash(system + "|" + value + "|" + bound.patient().id()).substring(0, 40);
+    String id = sourceDeviceId(submission, info, bound);
     try {
       devices.read(new IdType("Device", id), new SystemRequestDetails());
       return id;

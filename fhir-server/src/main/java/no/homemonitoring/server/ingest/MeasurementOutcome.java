@@ -28,6 +28,12 @@ public record MeasurementOutcome(
   public static final String QUARANTINED = "quarantined";
   public static final String SKIPPED = "skipped";
 
+  /** An outcome that stored nothing (rejected, quarantined, skipped), with its reason. */
+  public static MeasurementOutcome notStored(
+      int seq, String concept, String identity, String outcome, String reason) {
+    return new MeasurementOutcome(seq, concept, identity, outcome, reason, null, null);
+  }
+
   /** Whether this outcome wrote an Observation. */
   public boolean stored() {
     return CREATED.equals(outcome) || UPDATED.equals(outcome);
