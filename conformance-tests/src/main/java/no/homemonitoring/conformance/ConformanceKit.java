@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * Command line: {@code java -cp ... no.homemonitoring.conformance.ConformanceKit <base-url>
- * [report.md]}, with {@code -Dconformance.packages=<folder>} for the VKP check. Exit code 0 when
- * every check passes.
+ * [report.md]}, with {@code -Dconformance.packages=<folder>} for the VKP check and {@code
+ * -Dconformance.bearerToken=<access token>} (or the environment variable {@code
+ * CONFORMANCE_BEARER_TOKEN}) for a server that needs one. Exit code 0 when every check passes.
  */
 public final class ConformanceKit {
 
@@ -30,9 +31,17 @@ public final class ConformanceKit {
 
   /** Runs the suite against {@code baseUrl} and writes the Markdown report. */
   public static List<ConformanceSuite.Check> run(String baseUrl, Path report) throws IOException {
+    String token =
+        System.getProperty("conformance.bearerToken", System.getenv("CONFORMANCE_BEARER_TOKEN"));
+    return run(baseUrl, report, token == null || token.isBlank() ? null : token);
+  }
+
+  /** Runs the suite with {@code bearerToken} (null: none) on every request. */
+  public static List<ConformanceSuite.Check> run(String baseUrl, Path report, String bearerToken)
+      throws IOException {
     Optional<VkpCompatibility> vkp =
         FhirPackages.configuredFolder().flatMap(VkpCompatibility::load);
-    List<ConformanceSuite.Check> checks = new ConformanceSuite(baseUrl, vkp).run();
+    List<ConformanceSuite.Check> checks = new ConformanceSuite(baseUrl, vkp, bearerToken).run();
     if (report.toAbsolutePath().getParent() != null) {
       Files.createDirectories(report.toAbsolutePath().getParent());
     }

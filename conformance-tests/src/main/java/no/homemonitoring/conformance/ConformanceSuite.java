@@ -48,10 +48,22 @@ public final class ConformanceSuite {
   private final List<Check> checks = new ArrayList<>();
   private final List<Examples.Example> examples = Examples.all();
 
+  private final String bearerToken;
+
   public ConformanceSuite(String baseUrl, Optional<VkpCompatibility> vkp) {
+    this(baseUrl, vkp, null);
+  }
+
+  /** A suite that sends {@code bearerToken} (null: none) with every request. */
+  public ConformanceSuite(String baseUrl, Optional<VkpCompatibility> vkp, String bearerToken) {
     context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     context.getRestfulClientFactory().setSocketTimeout(120_000);
     this.client = context.newRestfulGenericClient(baseUrl);
+    this.bearerToken = bearerToken;
+    if (bearerToken != null) {
+      client.registerInterceptor(
+          new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(bearerToken));
+    }
     this.baseUrl = baseUrl;
     this.vkp = vkp;
   }
@@ -306,17 +318,19 @@ public final class ConformanceSuite {
     Resource resource = (Resource) context.newJsonParser().parseResource(invalid.json());
     resource.setId((String) null); // type-level $validate: the example is not stored
     // The resource itself as the body (the Parameters form is not what vendors send).
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseUrl + "/" + resource.fhirType() + "/$validate"))
+            .header("Content-Type", "application/fhir+json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    context.newJsonParser().encodeResourceToString(resource)));
+    if (bearerToken != null) {
+      request.header("Authorization", "Bearer " + bearerToken);
+    }
     java.net.http.HttpResponse<String> response =
         java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(baseUrl + "/" + resource.fhirType() + "/$validate"))
-                    .header("Content-Type", "application/fhir+json")
-                    .POST(
-                        java.net.http.HttpRequest.BodyPublishers.ofString(
-                            context.newJsonParser().encodeResourceToString(resource)))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+            .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     MethodOutcome outcome = new MethodOutcome();
     outcome.setOperationOutcome(
         (OperationOutcome) context.newJsonParser().parseResource(response.body()));

@@ -46,13 +46,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * client. Subclasses run it against each supported database.
  */
 @AutoConfigureObservability
-abstract class FhirServerContract implements TerminologyContract, DeviceBridgeContract {
+abstract class FhirServerContract
+    implements TerminologyContract, DeviceBridgeContract, AccessControlContract {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();
   static final String FNR = "urn:oid:2.16.578.1.12.4.1.4.1";
   static final String LOINC = "http://loinc.org";
   static final String WEIGHT = "29463-7";
   static final String PULSE = "8867-4";
+
+  /** A backend integration's token: the contract is about the server, not about roles. */
+  static final String SYSTEM_TOKEN = TestTokens.system();
 
   IGenericClient client;
   String baseUrl;
@@ -91,13 +95,14 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
   @DynamicPropertySource
   static void vendors(DynamicPropertyRegistry registry) {
     TestVendors.register(registry);
+    TestTokens.register(registry);
   }
 
   @BeforeEach
   void connect() {
     baseUrl = "http://localhost:" + port();
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    client = FHIR.newRestfulGenericClient(baseUrl + "/fhir");
+    client = TestTokens.asSystem(FHIR.newRestfulGenericClient(baseUrl + "/fhir"));
   }
 
   @Test
@@ -390,6 +395,7 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
     HttpResponse<String> sent =
         http.send(
             HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/Patient"))
+                .header("Authorization", "Bearer " + SYSTEM_TOKEN)
                 .header("Content-Type", "text/turtle")
                 .POST(HttpRequest.BodyPublishers.ofString("@prefix fhir: <http://hl7.org/fhir/> ."))
                 .build(),
@@ -400,6 +406,7 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
     HttpResponse<String> accepting =
         http.send(
             HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/Patient?_count=1"))
+                .header("Authorization", "Bearer " + SYSTEM_TOKEN)
                 .header("Accept", "text/turtle, application/fhir+json;q=0.5")
                 .GET()
                 .build(),
@@ -565,6 +572,7 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
     String path = "/fhir/Observation?patient=" + patientId.toUnqualifiedVersionless().getValue();
     HttpRequest gzip =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + SYSTEM_TOKEN)
             .header("Accept-Encoding", "gzip")
             .GET()
             .build();
@@ -592,7 +600,7 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
     java.nio.file.Path report =
         java.nio.file.Path.of("target", "conformance-report-" + getClass().getSimpleName() + ".md");
     List<no.homemonitoring.conformance.ConformanceSuite.Check> checks =
-        no.homemonitoring.conformance.ConformanceKit.run(baseUrl + "/fhir", report);
+        no.homemonitoring.conformance.ConformanceKit.run(baseUrl + "/fhir", report, SYSTEM_TOKEN);
     assertThat(checks).hasSizeGreaterThan(50);
     assertThat(checks.stream().filter(c -> !c.passed()).toList())
         .as("failed checks, see %s", report.toAbsolutePath())
@@ -691,6 +699,7 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
   HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + SYSTEM_TOKEN)
             .header("Content-Type", "application/fhir+json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
@@ -699,7 +708,10 @@ abstract class FhirServerContract implements TerminologyContract, DeviceBridgeCo
 
   HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + SYSTEM_TOKEN)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -170,6 +170,7 @@ class IngestCrashIT {
     for (String setting : settings) {
       command.add("--" + setting);
     }
+    command.addAll(TestTokens.arguments());
     ProcessBuilder builder = new ProcessBuilder(command);
     // The secret reaches the server through its environment, as in production.
     builder
@@ -216,7 +217,7 @@ class IngestCrashIT {
   private static IGenericClient client(String baseUrl) {
     FhirContext fhir = FhirContext.forR4Cached();
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return fhir.newRestfulGenericClient(baseUrl + "/fhir");
+    return TestTokens.asSystem(fhir.newRestfulGenericClient(baseUrl + "/fhir"));
   }
 
   private static int freePort() throws IOException {

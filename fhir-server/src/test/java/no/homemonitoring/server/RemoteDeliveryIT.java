@@ -57,6 +57,7 @@ class RemoteDeliveryIT {
   @DynamicPropertySource
   static void settings(DynamicPropertyRegistry registry) {
     TestVendors.register(registry);
+    TestTokens.register(registry);
     registry.add("homemonitoring.ingest.deliver-to", () -> remote.baseUrl() + "/fhir");
     registry.add("homemonitoring.ingest.delivery-timeout", () -> "1s");
     registry.add("homemonitoring.ingest.max-attempts", () -> "6");
@@ -69,7 +70,7 @@ class RemoteDeliveryIT {
   void connect() {
     baseUrl = "http://localhost:" + port;
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    local = FHIR.newRestfulGenericClient(baseUrl + "/fhir");
+    local = TestTokens.asSystem(FHIR.newRestfulGenericClient(baseUrl + "/fhir"));
     remote.resetAll();
     remote.stubFor(
         put(urlPathMatching("/fhir/Provenance/.*"))

@@ -20,18 +20,20 @@ final class RunningServer implements AutoCloseable {
 
   /** Starts a server with the given {@code key=value} settings, passed as command-line args. */
   static RunningServer start(String... settings) {
-    String[] args =
+    java.util.List<String> args =
         java.util.stream.Stream.concat(
                 java.util.stream.Stream.of("server.port=0"), java.util.Arrays.stream(settings))
             .map(setting -> "--" + setting)
-            .toArray(String[]::new);
-    return new RunningServer(new SpringApplicationBuilder(FhirServerApplication.class).run(args));
+            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    args.addAll(TestTokens.arguments());
+    return new RunningServer(
+        new SpringApplicationBuilder(FhirServerApplication.class).run(args.toArray(String[]::new)));
   }
 
   IGenericClient client() {
     FhirContext fhir = FhirContext.forR4Cached();
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+    return TestTokens.asSystem(fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir"));
   }
 
   /** Creates a patient named Nordmann with a fresh synthetic national id; returns its id. */

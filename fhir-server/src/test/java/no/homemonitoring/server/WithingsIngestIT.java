@@ -62,6 +62,7 @@ class WithingsIngestIT {
   @DynamicPropertySource
   static void settings(DynamicPropertyRegistry registry) {
     TestVendors.register(registry);
+    TestTokens.register(registry);
     registry.add("homemonitoring.ingest.withings.client-id", () -> "bridge-client");
     registry.add("homemonitoring.ingest.withings.client-secret", () -> CLIENT_SECRET);
     registry.add("homemonitoring.ingest.withings.callback-token", () -> TOKEN);
@@ -78,7 +79,7 @@ class WithingsIngestIT {
   @BeforeEach
   void connect() {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    fhir = FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+    fhir = TestTokens.asSystem(FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir"));
     withings.resetAll();
   }
 

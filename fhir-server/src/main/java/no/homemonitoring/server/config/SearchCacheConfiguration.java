@@ -23,14 +23,15 @@ public class SearchCacheConfiguration {
   public FilterRegistrationBean<PatientSearchCacheFilter> patientSearchCacheFilter(
       HomeMonitoringProperties properties,
       PatientSearchCache cache,
-      IInterceptorService interceptors) {
+      IInterceptorService interceptors,
+      PatientSearchCacheFilter.Access access) {
     boolean enabled = properties.searchCache().enabled() && !properties.fhir().stockHapiDefaults();
     if (enabled) {
       interceptors.registerInterceptor(new PatientSearchCacheInvalidator(cache));
     }
     FilterRegistrationBean<PatientSearchCacheFilter> registration =
         new FilterRegistrationBean<>(
-            new PatientSearchCacheFilter(cache, FhirEndpointConfiguration.FHIR_PATH));
+            new PatientSearchCacheFilter(cache, FhirEndpointConfiguration.FHIR_PATH, access));
     registration.addUrlPatterns(FhirEndpointConfiguration.FHIR_PATH + "/*");
     registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
     registration.setEnabled(enabled);

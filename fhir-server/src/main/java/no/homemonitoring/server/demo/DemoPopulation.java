@@ -67,6 +67,19 @@ public final class DemoPopulation {
   private static final Terminology TERMINOLOGY = Terminology.bundled();
   static final String ORGANIZATION_ID = "demo-municipality";
   static final String NURSE_ID = "demo-nurse";
+  static final String SPECIALIST_ID = "demo-specialist";
+
+  /** Enhetsregisteret's organisation number system (the legal entity's number). */
+  public static final String ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101";
+
+  /** The demo municipality's organisation number: fictitious (nine nines, valid check digit). */
+  public static final String MUNICIPALITY_ORGNR = "999999999";
+
+  /** The demo hospital's organisation number: fictitious. */
+  public static final String HOSPITAL_ORGNR = "999999980";
+
+  public static final String NURSE_HPR = "9000001";
+  public static final String SPECIALIST_HPR = "9000002";
 
   private static final String[] GIVEN_NAMES = {
     "Kari", "Ola", "Ingrid", "Arne", "Solveig", "Bjørn", "Astrid", "Knut", "Liv", "Odd",
@@ -96,6 +109,7 @@ public final class DemoPopulation {
     BundleBuilder shared = new BundleBuilder(fhirContext);
     shared.addTransactionUpdateEntry(municipality());
     shared.addTransactionUpdateEntry(nurse());
+    shared.addTransactionUpdateEntry(specialist());
     bundles.add(shared.getBundleTyped());
     for (int n = 1; n <= patientCount; n++) {
       bundles.add(patientTransaction(n));
@@ -117,6 +131,12 @@ public final class DemoPopulation {
     Device device = device(patientId);
     builder.addTransactionUpdateEntry(device);
     CareTeam careTeam = careTeam(patientId, patientRef);
+    if (n == 1) {
+      careTeam
+          .addParticipant()
+          .setMember(new Reference("Practitioner/" + SPECIALIST_ID))
+          .addRole(new CodeableConcept().setText("Spesialist, kardiologi"));
+    }
     builder.addTransactionUpdateEntry(careTeam);
     List<Goal> goals = goals(patientId, patientRef, profile);
     goals.forEach(builder::addTransactionUpdateEntry);
@@ -136,6 +156,7 @@ public final class DemoPopulation {
     Organization organization = new Organization();
     organization.setId(ORGANIZATION_ID);
     organization.addIdentifier().setSystem(KOMMUNENUMMER_SYSTEM).setValue("0301");
+    organization.addIdentifier().setSystem(ORGNR_SYSTEM).setValue(MUNICIPALITY_ORGNR);
     organization.setName("Demo kommune, hjemmetjenesten");
     organization
         .addTelecom()
@@ -147,9 +168,18 @@ public final class DemoPopulation {
   private Practitioner nurse() {
     Practitioner nurse = new Practitioner();
     nurse.setId(NURSE_ID);
-    nurse.addIdentifier().setSystem(HPR_SYSTEM).setValue("9000001");
+    nurse.addIdentifier().setSystem(HPR_SYSTEM).setValue(NURSE_HPR);
     nurse.addName().setFamily("Sykepleier").addGiven("Sigrid");
     return nurse;
+  }
+
+  /** A hospital cardiologist in the care team of the first patient (a care relation). */
+  private Practitioner specialist() {
+    Practitioner specialist = new Practitioner();
+    specialist.setId(SPECIALIST_ID);
+    specialist.addIdentifier().setSystem(HPR_SYSTEM).setValue(SPECIALIST_HPR);
+    specialist.addName().setFamily("Kardiolog").addGiven("Henrik");
+    return specialist;
   }
 
   private Patient patient(int n, String patientId, RandomGenerator random) {

@@ -32,8 +32,20 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
   private final PatientSearchCache cache;
   private final String searchPath;
 
-  public PatientSearchCacheFilter(PatientSearchCache cache, String fhirPath) {
+  /** What the caller's access means for the cache. */
+  public interface Access {
+    /** Whether responses to this caller may be stored and served from the store. */
+    boolean cacheable();
+
+    /** A stored response was served: the access is recorded as if the server had searched. */
+    void served(HttpServletRequest request, String patientId);
+  }
+
+  private final Access access;
+
+  public PatientSearchCacheFilter(PatientSearchCache cache, String fhirPath, Access access) {
     this.cache = cache;
+    this.access = access;
     this.searchPath = fhirPath + "/Observation";
   }
 
@@ -48,7 +60,7 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String patientId = patientOf(request.getParameterMap());
-    if (patientId == null) {
+    if (patientId == null || !access.cacheable()) {
       chain.doFilter(request, response);
       return;
     }
@@ -61,6 +73,7 @@ public class PatientSearchCacheFilter extends OncePerRequestFilter {
         response.setHeader("Content-Encoding", hit.contentEncoding());
       }
       response.setHeader(CACHE_HEADER, "hit");
+      access.served(request, patientId);
       response.setContentLength(hit.body().length);
       response.getOutputStream().write(hit.body());
       return;

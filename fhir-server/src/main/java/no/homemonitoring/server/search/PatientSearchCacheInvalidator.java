@@ -19,6 +19,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Interceptor
 public class PatientSearchCacheInvalidator {
 
+  private static final java.util.Set<String> DECIDES_ACCESS =
+      java.util.Set.of(
+          "SearchParameter",
+          "Patient",
+          "CareTeam",
+          "Organization",
+          "Practitioner",
+          "RelatedPerson",
+          "Consent");
+
   private final PatientSearchCache cache;
 
   public PatientSearchCacheInvalidator(PatientSearchCache cache) {
@@ -62,7 +72,9 @@ public class PatientSearchCacheInvalidator {
       }
       cache.patientChanged(patient);
       afterCommit(() -> cache.patientChanged(patient));
-    } else if (resource != null && "SearchParameter".equals(resource.fhirType())) {
+    } else if (resource != null && DECIDES_ACCESS.contains(resource.fhirType())) {
+      // A search parameter changes what a query means; the others change who may see what (a
+      // consent withdrawn, a nurse taken off a care team): no stored answer may outlive them.
       everything();
     }
   }

@@ -1,0 +1,81 @@
+package no.homemonitoring.server.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import no.homemonitoring.server.search.PatientSearchCacheFilter;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Puts HAPI's access mechanisms on the FHIR endpoint, in the order they act on a request: consent
+ * only for relatives, search narrowing to the caller's patients, the role rules, the consent
+ * decisions, the token's scopes, and last the audit trail of what was touched.
+ */
+@Configuration
+public class FhirAccessConfiguration {
+
+  @Bean
+  public AccessScopes accessScopes(DaoRegistry daoRegistry, IInterceptorService storage) {
+    AccessScopes scopes = new AccessScopes(daoRegistry);
+    // On the storage interceptor service: writes made inside the server (demo data, the bridge)
+    // change access too.
+    storage.registerInterceptor(scopes);
+    return scopes;
+  }
+
+  @Bean
+  @SuppressWarnings("unchecked")
+  public AuditWriter auditWriter(IFhirSystemDao<?, ?> systemDao) {
+    return new AuditWriter((IFhirSystemDao<Bundle, ?>) systemDao, 100_000);
+  }
+
+  @Bean
+  public AuditTrail auditTrail(AuditWriter writer, FhirContext fhirContext) {
+    return new AuditTrail(writer, fhirContext, Clock.systemUTC());
+  }
+
+  @Bean
+  public PatientSearchCacheFilter.Access searchCacheAccess(AuditTrail auditTrail) {
+    return new PatientSearchCacheFilter.Access() {
+      @Override
+      public boolean cacheable() {
+        // A relative's view depends on the consent's period, which runs out without any write.
+        return Caller.current().map(caller -> caller.role() != Role.RELATIVE).orElse(false);
+      }
+
+      @Override
+      public void served(HttpServletRequest request, String patientId) {
+        auditTrail.cachedSearch(request, patientId);
+      }
+    };
+  }
+
+  @Bean
+  public InitializingBean fhirAccessInterceptors(
+      RestfulServer server,
+      AccessScopes scopes,
+      SecurityProperties properties,
+      FhirContext fhirContext,
+      AuditTrail auditTrail) {
+    return () -> {
+      server.registerInterceptor(new RelativeConsentService.OnlyForRelatives());
+      server.registerInterceptor(new PatientSearchNarrowing(scopes));
+      server.registerInterceptor(
+          new RoleAuthorizationInterceptor(scopes, properties.minSecurityLevel()));
+      server.registerInterceptor(
+          new ConsentInterceptor(
+              new RelativeConsentService(scopes, fhirContext, Clock.systemUTC())));
+      server.registerInterceptor(new SmartScopeInterceptor());
+      server.registerInterceptor(new UniformNotFound());
+      server.registerInterceptor(auditTrail);
+    };
+  }
+}

@@ -1,0 +1,253 @@
+package no.homemonitoring.server.security;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * The rules of each role, as HAPI authorization rules: which interactions on which resource types,
+ * confined to which patients' compartments (see {@link AccessScopes}). What a relative sees within
+ * the compartments is narrowed further by the patient's consents ({@link RelativeConsentService}).
+ * Audit records can be written by no one through the API, and nothing is allowed that is not
+ * listed.
+ */
+public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
+
+  /** Resource types that describe the server and its terminology, not patients. */
+  static final List<String> CONFORMANCE =
+      List.of("StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap");
+
+  /** Resource types describing people and organisations of the care provider (not patients). */
+  static final List<String> DIRECTORY = List.of("Practitioner", "PractitionerRole", "Organization");
+
+  private static final List<String> TERMINOLOGY_OPERATIONS =
+      List.of("$expand", "$validate-code", "$lookup", "$translate", "$subsumes", "$validate");
+
+  private final AccessScopes scopes;
+  private final int minSecurityLevel;
+
+  public RoleAuthorizationInterceptor(AccessScopes scopes, int minSecurityLevel) {
+    super(PolicyEnum.DENY);
+    this.scopes = scopes;
+    this.minSecurityLevel = minSecurityLevel;
+  }
+
+  @Override
+  public List<IAuthRule> buildRuleList(RequestDetails request) {
+    Optional<Caller> found = Caller.current();
+    RuleBuilder rules = new RuleBuilder();
+    rules.allow("CapabilityStatement").metadata().andThen();
+    if (found.isEmpty()) {
+      return rules.denyAll("The access token gives no role at this server.").build();
+    }
+    Caller caller = found.get();
+    if (caller.isPerson() && caller.securityLevel() < minSecurityLevel) {
+      return rules
+          .denyAll(
+              "Patient data needs an identity of security level "
+                  + minSecurityLevel
+                  + " or higher.")
+          .build();
+    }
+    // The audit trail is written by the server only.
+    rules
+        .deny("AuditEvent is written by the server only")
+        .write()
+        .resourcesOfType("AuditEvent")
+        .withAnyId()
+        .andThen()
+        .deny("AuditEvent is written by the server only")
+        .create()
+        .resourcesOfType("AuditEvent")
+        .withAnyId()
+        .andThen()
+        .deny("AuditEvent is written by the server only")
+        .delete()
+        .resourcesOfType("AuditEvent")
+        .withAnyId()
+        .andThen();
+    AccessScope scope = scopes.of(caller);
+    List<IIdType> patients =
+        scope.unrestricted()
+            ? List.of()
+            : scope.patientIds().stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
+    switch (caller.role()) {
+      case SYSTEM -> {
+        rules.allowAll("backend integration (limited by its system/ scopes)");
+      }
+      case NURSE -> {
+        terminology(rules);
+        directoryReads(rules);
+        if (!patients.isEmpty()) {
+          rules
+              .allow("nurse: own patients")
+              .read()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("nurse: own patients")
+              .write()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("nurse: own patients")
+              .create()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen();
+        }
+        transactions(rules);
+      }
+      case SPECIALIST -> {
+        terminology(rules);
+        directoryReads(rules);
+        if (!patients.isEmpty()) {
+          rules
+              .allow("specialist: patients with a care relation")
+              .read()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("specialist: observations and notes")
+              .write()
+              .resourcesOfType("Observation")
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("specialist: observations and notes")
+              .create()
+              .resourcesOfType("Observation")
+              .inCompartment("Patient", patients)
+              .andThen();
+        }
+        transactions(rules);
+      }
+      case RELATIVE -> {
+        rules
+            .allow("relative: own record")
+            .read()
+            .instance(new IdType(caller.fhirUser()))
+            .andThen();
+        if (!patients.isEmpty()) {
+          rules
+              .allow("relative: what the patient's consent grants")
+              .read()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen();
+        }
+      }
+      case PATIENT -> {
+        terminology(rules);
+        if (!patients.isEmpty()) {
+          rules
+              .allow("patient: own data")
+              .read()
+              .allResources()
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("patient: consents for relatives")
+              .write()
+              .resourcesOfType("Consent")
+              .inCompartment("Patient", patients)
+              .andThen()
+              .allow("patient: consents for relatives")
+              .create()
+              .resourcesOfType("Consent")
+              .inCompartment("Patient", patients)
+              .andThen();
+        }
+      }
+      case ADMIN -> {
+        for (String type : CONFORMANCE) {
+          rules
+              .allow("administrator: conformance resources")
+              .read()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen()
+              .allow("administrator: conformance resources")
+              .write()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen()
+              .allow("administrator: conformance resources")
+              .create()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen();
+        }
+        for (String type :
+            List.of("Practitioner", "PractitionerRole", "Organization", "Subscription")) {
+          rules
+              .allow("administrator: configuration")
+              .read()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen()
+              .allow("administrator: configuration")
+              .write()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen()
+              .allow("administrator: configuration")
+              .create()
+              .resourcesOfType(type)
+              .withAnyId()
+              .andThen();
+        }
+        terminologyOperations(rules);
+      }
+      default -> {
+        // VENDOR: the ingest API only.
+      }
+    }
+    return rules.denyAll("Access denied.").build();
+  }
+
+  private static void terminology(IAuthRuleBuilder rules) {
+    for (String type : CONFORMANCE) {
+      rules.allow("terminology and profiles").read().resourcesOfType(type).withAnyId().andThen();
+    }
+    terminologyOperations(rules);
+  }
+
+  private static void terminologyOperations(IAuthRuleBuilder rules) {
+    for (String operation : TERMINOLOGY_OPERATIONS) {
+      rules
+          .allow("terminology operations")
+          .operation()
+          .named(operation)
+          .onAnyType()
+          .andAllowAllResponses()
+          .andThen()
+          .allow("terminology operations")
+          .operation()
+          .named(operation)
+          .onAnyInstance()
+          .andAllowAllResponses()
+          .andThen();
+    }
+  }
+
+  private static void directoryReads(IAuthRuleBuilder rules) {
+    for (String type : DIRECTORY) {
+      rules.allow("care provider directory").read().resourcesOfType(type).withAnyId().andThen();
+    }
+  }
+
+  private static void transactions(IAuthRuleBuilder rules) {
+    rules
+        .allow("transactions, each entry by the rules above")
+        .transaction()
+        .withAnyOperation()
+        .andApplyNormalRules()
+        .andThen();
+  }
+}

@@ -1,0 +1,38 @@
+package no.homemonitoring.server.security;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Who may call the server, under the prefix {@code homemonitoring.security}. Every key is
+ * documented in {@code application.yaml}.
+ *
+ * @param issuer the exact {@code iss} of accepted access tokens (HelseID, or the development
+ *     issuer)
+ * @param audience the exact {@code aud} an accepted token must name
+ * @param jwkSetUri where the issuer's signing keys are published (JWKS)
+ * @param minSecurityLevel the lowest {@code helseid://claims/identity/security_level} accepted for
+ *     a person (clinician, patient, relative)
+ * @param clients the role of each registered client ({@code client_id}); citizens' apps are
+ *     recognised by the {@code fhirUser} of the token instead
+ * @param devIssuer the built-in development issuer
+ */
+@ConfigurationProperties("homemonitoring.security")
+public record SecurityProperties(
+    String issuer,
+    @DefaultValue("homemonitoring-fhir") String audience,
+    String jwkSetUri,
+    @DefaultValue("4") int minSecurityLevel,
+    @DefaultValue Map<String, Role> clients,
+    @DefaultValue DevIssuer devIssuer) {
+
+  /**
+   * @param enabled run an issuer inside the server (keys generated at start, kept in memory only)
+   *     and accept its tokens; for trying the roles on a workstation, never in production
+   * @param tokenLifetime how long its tokens are valid
+   */
+  public record DevIssuer(
+      @DefaultValue("false") boolean enabled, @DefaultValue("1h") Duration tokenLifetime) {}
+}

@@ -1,0 +1,975 @@
+package no.homemonitoring.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may do what, over HTTP with real tokens (minted by {@link TestTokens}, keys served by
+ * WireMock): token checks, the roles' rules, a relative's consent, leaks, and the audit trail. Each
+ * test builds its own small world (two municipalities, a hospital specialist, a relative with a
+ * consent) through a backend integration's token.
+ */
+interface AccessControlContract {
+
+  FhirContext FHIR = FhirContext.forR4Cached();
+  ObjectMapper JSON = new ObjectMapper();
+  HttpClient HTTP = HttpClient.newHttpClient();
+  String FNR = "urn:oid:2.16.578.1.12.4.1.4.1";
+  String HPR = "urn:oid:2.16.578.1.12.4.1.4.4";
+  String ORGNR = "urn:oid:2.16.578.1.12.4.1.4.101";
+  String LOINC = "http://loinc.org";
+
+  String baseUrl();
+
+  IGenericClient fhirClient();
+
+  /** One test's world: ids of what it created, and tokens for each role in it. */
+  record World(
+      String ownPatient,
+      String otherPatient,
+      String specialistPatient,
+      String weight,
+      String pulse,
+      String otherWeight,
+      String relative,
+      String consent,
+      String nurse,
+      String otherNurse,
+      String specialist,
+      String relativeToken,
+      String strangerRelativeToken,
+      String patientToken) {}
+
+  default World world() {
+    IGenericClient system = fhirClient();
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String orgnrA = String.valueOf(910_000_000 + Math.floorMod(tag.hashCode(), 1_000_000));
+    String orgnrB = String.valueOf(920_000_000 + Math.floorMod(tag.hashCode(), 1_000_000));
+    String idA =
+        create(
+            system,
+            new Organization()
+                .addIdentifier(new Identifier().setSystem(ORGNR).setValue(orgnrA))
+                .setName("A " + tag));
+    String idB =
+        create(
+            system,
+            new Organization()
+                .addIdentifier(new Identifier().setSystem(ORGNR).setValue(orgnrB))
+                .setName("B " + tag));
+    String hprNurse = String.valueOf(7_000_000 + Math.floorMod(tag.hashCode(), 1_000_000));
+    String hprSpecialist = String.valueOf(8_000_000 + Math.floorMod(tag.hashCode(), 1_000_000));
+    create(
+        system,
+        new Practitioner().addIdentifier(new Identifier().setSystem(HPR).setValue(hprNurse)));
+    String specialistId =
+        create(
+            system,
+            new Practitioner()
+                .addIdentifier(new Identifier().setSystem(HPR).setValue(hprSpecialist)));
+
+    String ownFnr = FhirServerContract.uniqueFnr();
+    String own =
+        create(
+            system, FhirServerContract.patient(ownFnr).setManagingOrganization(new Reference(idA)));
+    String other =
+        create(
+            system,
+            FhirServerContract.patient(FhirServerContract.uniqueFnr())
+                .setManagingOrganization(new Reference(idB)));
+    String specialistPatient =
+        create(
+            system,
+            FhirServerContract.patient(FhirServerContract.uniqueFnr())
+                .setManagingOrganization(new Reference(idB)));
+    CareTeam team =
+        new CareTeam()
+            .setStatus(CareTeam.CareTeamStatus.ACTIVE)
+            .setSubject(new Reference(specialistPatient));
+    team.addParticipant().setMember(new Reference(specialistId));
+    create(system, team);
+
+    String weight = create(system, observation(own, "29463-7", "Body weight", 71.5, "kg"));
+    String pulse = create(system, observation(own, "8867-4", "Heart rate", 64, "/min"));
+    String otherWeight = create(system, observation(other, "29463-7", "Body weight", 80, "kg"));
+
+    String relativeFnr = FhirServerContract.uniqueFnr();
+    String relative = create(system, relatedPerson(own, relativeFnr));
+    String consent =
+        create(
+            system,
+            consent(
+                own,
+                relative,
+                Instant.now().minus(1, ChronoUnit.DAYS),
+                Instant.now().plus(30, ChronoUnit.DAYS)));
+    String strangerFnr = FhirServerContract.uniqueFnr();
+    String stranger = create(system, relatedPerson(other, strangerFnr));
+
+    return new World(
+        own,
+        other,
+        specialistPatient,
+        weight,
+        pulse,
+        otherWeight,
+        relative,
+        consent,
+        clinician("test-home-care-ehr", hprNurse, orgnrA, "user/*.cruds"),
+        clinician("test-home-care-ehr", "7999999", orgnrB, "user/*.cruds"),
+        clinician("test-hospital-ehr", hprSpecialist, "999999980", "user/*.rs user/Observation.cu"),
+        citizen(relative, relativeFnr, "patient/*.rs"),
+        citizen(stranger, strangerFnr, "patient/*.rs"),
+        citizen(own, ownFnr, "patient/*.rs patient/Consent.cu"));
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  @Test
+  default void openEndpointsNeedNoToken() throws Exception {
+    assertThat(call(null, "GET", "/fhir/metadata", null).statusCode()).isEqualTo(200);
+    assertThat(call(null, "GET", "/.well-known/smart-configuration", null).body())
+        .contains(TestTokens.ISSUER);
+    assertThat(call(null, "GET", "/fhir/.well-known/smart-configuration", null).statusCode())
+        .isEqualTo(200);
+    assertThat(call(null, "GET", "/actuator/health", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  default void requestsWithoutAValidTokenAre401WithAnOperationOutcome() throws Exception {
+    Map<String, Object> nurse = TestTokens.claims("test-home-care-ehr", "user/*.cruds");
+    nurse.put(TestTokens.SECURITY_LEVEL, "4");
+    Map<String, String> tokens = new LinkedHashMap<>();
+    tokens.put("none", null);
+    tokens.put("garbage", "not-a-jwt");
+    tokens.put(
+        "expired",
+        TestTokens.sign(
+            TestTokens.KEY,
+            "at+jwt",
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            Instant.now().minus(2, ChronoUnit.HOURS),
+            Duration.ofMinutes(5),
+            nurse));
+    tokens.put(
+        "not yet valid",
+        TestTokens.sign(
+            TestTokens.KEY,
+            "at+jwt",
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            Instant.now().plus(1, ChronoUnit.HOURS),
+            Duration.ofHours(1),
+            nurse));
+    tokens.put(
+        "wrong audience",
+        TestTokens.sign(
+            TestTokens.KEY,
+            "at+jwt",
+            TestTokens.ISSUER,
+            "some-other-api",
+            Instant.now(),
+            Duration.ofHours(1),
+            nurse));
+    tokens.put(
+        "wrong issuer",
+        TestTokens.sign(
+            TestTokens.KEY,
+            "at+jwt",
+            "https://evil.example",
+            TestTokens.AUDIENCE,
+            Instant.now(),
+            Duration.ofHours(1),
+            nurse));
+    tokens.put(
+        "wrong signature",
+        TestTokens.sign(
+            TestTokens.STRANGER,
+            "at+jwt",
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            Instant.now(),
+            Duration.ofHours(1),
+            nurse));
+    tokens.put(
+        "not an access token (typ JWT)",
+        TestTokens.sign(
+            TestTokens.KEY,
+            "JWT",
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            Instant.now(),
+            Duration.ofHours(1),
+            nurse));
+    tokens.put("alg none", unsigned(nurse));
+    for (Map.Entry<String, String> token : tokens.entrySet()) {
+      HttpResponse<String> response = call(token.getValue(), "GET", "/fhir/Patient", null);
+      assertThat(response.statusCode()).as(token.getKey()).isEqualTo(401);
+      assertThat(response.body()).as(token.getKey()).contains("OperationOutcome");
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .as(token.getKey())
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+  }
+
+  @Test
+  default void aTokenOfAnUnknownClientOrTooLowALevelIsRefused() throws Exception {
+    Map<String, Object> unknown = TestTokens.claims("someone-elses-app", "user/*.cruds");
+    assertThat(call(TestTokens.token(unknown), "GET", "/fhir/Patient", null).statusCode())
+        .isEqualTo(403);
+
+    Map<String, Object> level3 = TestTokens.claims("test-home-care-ehr", "user/*.cruds");
+    level3.put(TestTokens.SECURITY_LEVEL, "3");
+    HttpResponse<String> low = call(TestTokens.token(level3), "GET", "/fhir/Patient", null);
+    assertThat(low.statusCode()).isEqualTo(403);
+    assertThat(low.body()).contains("security level");
+  }
+
+  @Test
+  default void scopesBoundWhatARoleMayDo() throws Exception {
+    World world = world();
+    // A nurse of the right municipality whose token only reads.
+    Map<String, Object> readOnly = TestTokens.claims("test-home-care-ehr", "user/Observation.rs");
+    JsonNode nurseClaims = JSON.readTree(payload(world.nurse()));
+    readOnly.put(TestTokens.HPR, nurseClaims.path(TestTokens.HPR).asText());
+    readOnly.put(TestTokens.ORGNR_PARENT, nurseClaims.path(TestTokens.ORGNR_PARENT).asText());
+    readOnly.put(TestTokens.SECURITY_LEVEL, "4");
+    String token = TestTokens.token(readOnly);
+    assertThat(call(token, "GET", "/fhir/" + world.weight(), null).statusCode()).isEqualTo(200);
+    assertThat(
+            call(
+                    token,
+                    "POST",
+                    "/fhir/Observation",
+                    json(observation(world.ownPatient(), "8867-4", "Heart rate", 70, "/min")))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(call(token, "GET", "/fhir/" + world.ownPatient(), null).statusCode()).isEqualTo(403);
+  }
+
+  // ---------------------------------------------------------------- the matrix
+
+  @Test
+  default void everyRoleGetsExactlyItsRowOfTheMatrix() throws Exception {
+    World w = world();
+    String admin = TestTokens.token(withLevel(TestTokens.claims("test-admin", "user/*.cruds")));
+    String vendor = TestTokens.token(TestTokens.claims("test-vendor", "system/Observation.c"));
+    String system = TestTokens.system();
+    String newPulse = json(observation(w.ownPatient(), "8867-4", "Heart rate", 72, "/min"));
+    String otherPulse = json(observation(w.otherPatient(), "8867-4", "Heart rate", 72, "/min"));
+    String specialistPulse =
+        json(observation(w.specialistPatient(), "8867-4", "Heart rate", 72, "/min"));
+    String valueSet =
+        "{\"resourceType\":\"ValueSet\",\"status\":\"draft\",\"url\":\"urn:uuid:"
+            + UUID.randomUUID()
+            + "\"}";
+
+    List<Row> rows = new ArrayList<>();
+    // role, what, method, path, body, allowed
+    rows.add(
+        new Row(
+            "nurse",
+            "read own municipality's Patient",
+            "GET",
+            "/fhir/" + w.ownPatient(),
+            null,
+            true,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "search own patients' Observations",
+            "GET",
+            "/fhir/Observation?patient=" + w.ownPatient(),
+            null,
+            true,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "create Observation for own patient",
+            "POST",
+            "/fhir/Observation",
+            newPulse,
+            true,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "read another municipality's Patient",
+            "GET",
+            "/fhir/" + w.otherPatient(),
+            null,
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "read another municipality's Observation",
+            "GET",
+            "/fhir/" + w.otherWeight(),
+            null,
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "create Observation for another municipality's patient",
+            "POST",
+            "/fhir/Observation",
+            otherPulse,
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "read the care provider directory",
+            "GET",
+            "/fhir/Practitioner?_count=1",
+            null,
+            true,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "create AuditEvent",
+            "POST",
+            "/fhir/AuditEvent",
+            auditEvent(w.ownPatient()),
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "other nurse",
+            "read the first municipality's Patient",
+            "GET",
+            "/fhir/" + w.ownPatient(),
+            null,
+            false,
+            w.otherNurse()));
+    rows.add(
+        new Row(
+            "specialist",
+            "read Patient with a care relation",
+            "GET",
+            "/fhir/" + w.specialistPatient(),
+            null,
+            true,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "create Observation with a care relation",
+            "POST",
+            "/fhir/Observation",
+            specialistPulse,
+            true,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "update Patient with a care relation",
+            "PUT",
+            "/fhir/" + w.specialistPatient(),
+            json(
+                FhirServerContract.patient(FhirServerContract.uniqueFnr())
+                    .setId(w.specialistPatient())),
+            false,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "read Patient without a care relation",
+            "GET",
+            "/fhir/" + w.ownPatient(),
+            null,
+            false,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "relative",
+            "read a consented Observation",
+            "GET",
+            "/fhir/" + w.pulse(),
+            null,
+            true,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative",
+            "read an Observation the consent denies (weight)",
+            "GET",
+            "/fhir/" + w.weight(),
+            null,
+            false,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative",
+            "read the Patient (class not granted)",
+            "GET",
+            "/fhir/" + w.ownPatient(),
+            null,
+            false,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative",
+            "read own RelatedPerson",
+            "GET",
+            "/fhir/" + w.relative(),
+            null,
+            true,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative",
+            "create Observation",
+            "POST",
+            "/fhir/Observation",
+            newPulse,
+            false,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative",
+            "read another patient's Observation",
+            "GET",
+            "/fhir/" + w.otherWeight(),
+            null,
+            false,
+            w.relativeToken()));
+    rows.add(
+        new Row(
+            "relative without consent",
+            "read the Observation",
+            "GET",
+            "/fhir/" + w.pulse(),
+            null,
+            false,
+            w.strangerRelativeToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "read own Patient",
+            "GET",
+            "/fhir/" + w.ownPatient(),
+            null,
+            true,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "read own weight",
+            "GET",
+            "/fhir/" + w.weight(),
+            null,
+            true,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "read own AuditEvents",
+            "GET",
+            "/fhir/AuditEvent?patient=" + w.ownPatient(),
+            null,
+            true,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "grant a consent",
+            "POST",
+            "/fhir/Consent",
+            json(
+                consent(
+                    w.ownPatient(),
+                    w.relative(),
+                    Instant.now(),
+                    Instant.now().plus(1, ChronoUnit.DAYS))),
+            true,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "create Observation",
+            "POST",
+            "/fhir/Observation",
+            newPulse,
+            false,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "read another Patient",
+            "GET",
+            "/fhir/" + w.otherPatient(),
+            null,
+            false,
+            w.patientToken()));
+    rows.add(new Row("admin", "create ValueSet", "POST", "/fhir/ValueSet", valueSet, true, admin));
+    rows.add(
+        new Row(
+            "admin", "read Organization", "GET", "/fhir/Organization?_count=1", null, true, admin));
+    rows.add(
+        new Row("admin", "read Patient", "GET", "/fhir/" + w.ownPatient(), null, false, admin));
+    rows.add(
+        new Row("admin", "search Observations", "GET", "/fhir/Observation", null, false, admin));
+    rows.add(
+        new Row("vendor", "read Observation", "GET", "/fhir/" + w.pulse(), null, false, vendor));
+    rows.add(
+        new Row(
+            "vendor",
+            "create Observation over FHIR",
+            "POST",
+            "/fhir/Observation",
+            newPulse,
+            false,
+            vendor));
+    rows.add(
+        new Row("system", "read Patient", "GET", "/fhir/" + w.ownPatient(), null, true, system));
+    rows.add(
+        new Row(
+            "system",
+            "update AuditEvent",
+            "POST",
+            "/fhir/AuditEvent",
+            auditEvent(w.ownPatient()),
+            false,
+            system));
+
+    StringBuilder summary =
+        new StringBuilder(
+            "# Security matrix (generated by the tests)\n\n| Role | Interaction | Expected | Status |\n|---|---|---|---:|\n");
+    List<String> wrong = new ArrayList<>();
+    for (Row row : rows) {
+      HttpResponse<String> response = call(row.token(), row.method(), row.path(), row.body());
+      boolean allowed = response.statusCode() < 300;
+      summary
+          .append("| ")
+          .append(row.role())
+          .append(" | ")
+          .append(row.what())
+          .append(" | ")
+          .append(row.allowed() ? "allowed" : "denied")
+          .append(" | ")
+          .append(response.statusCode())
+          .append(" |\n");
+      if (allowed != row.allowed()) {
+        wrong.add(
+            row.role()
+                + ": "
+                + row.what()
+                + " -> "
+                + response.statusCode()
+                + " "
+                + response.body());
+      }
+      if (!allowed) {
+        assertThat(response.body()).as(row.what()).contains("OperationOutcome");
+        assertThat(response.statusCode()).as(row.what()).isIn(403, 404);
+      }
+    }
+    java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of("target", "security-matrix-" + getClass().getSimpleName() + ".md"),
+        summary);
+    assertThat(wrong).isEmpty();
+  }
+
+  record Row(
+      String role,
+      String what,
+      String method,
+      String path,
+      String body,
+      boolean allowed,
+      String token) {}
+
+  // ---------------------------------------------------------------- consent and leaks
+
+  @Test
+  default void aRelativeSeesExactlyWhatTheConsentGrantsAndNothingAfterWithdrawal()
+      throws Exception {
+    World w = world();
+    JsonNode seen =
+        JSON.readTree(
+            call(w.relativeToken(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
+                .body());
+    assertThat(ids(seen)).containsExactly(w.pulse());
+    assertThat(seen.has("total")).as("no total that counts withheld resources").isFalse();
+
+    // Without naming the patient: narrowed to the consenting patients.
+    assertThat(ids(JSON.readTree(call(w.relativeToken(), "GET", "/fhir/Observation", null).body())))
+        .containsExactly(w.pulse());
+
+    // Withdrawn: the very next request sees nothing.
+    Consent consent = fhirClient().read().resource(Consent.class).withId(w.consent()).execute();
+    consent.setStatus(Consent.ConsentState.INACTIVE);
+    fhirClient().update().resource(consent).execute();
+    assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.pulse(), null).statusCode())
+        .isIn(403, 404);
+    HttpResponse<String> after =
+        call(w.relativeToken(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null);
+    assertThat(after.statusCode()).isIn(200, 403);
+    if (after.statusCode() == 200) {
+      assertThat(ids(JSON.readTree(after.body()))).isEmpty();
+    }
+  }
+
+  @Test
+  default void anExpiredConsentGrantsNothing() throws Exception {
+    World w = world();
+    Consent consent = fhirClient().read().resource(Consent.class).withId(w.consent()).execute();
+    consent
+        .getProvision()
+        .setPeriod(
+            new Period()
+                .setStart(Date.from(Instant.now().minus(10, ChronoUnit.DAYS)))
+                .setEnd(Date.from(Instant.now().minus(1, ChronoUnit.DAYS))));
+    fhirClient().update().resource(consent).execute();
+    assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.pulse(), null).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  default void aRelativeLearnsNothingThroughIncludesHistoryEverythingOrErrors() throws Exception {
+    World w = world();
+    String t = w.relativeToken();
+    // _include of the Patient (a class the consent does not grant) leaves it out.
+    JsonNode included =
+        JSON.readTree(
+            call(
+                    t,
+                    "GET",
+                    "/fhir/Observation?patient=" + w.ownPatient() + "&_include=Observation:patient",
+                    null)
+                .body());
+    assertThat(types(included)).containsOnly("Observation");
+    // _revinclude from the Patient side.
+    HttpResponse<String> rev =
+        call(
+            t,
+            "GET",
+            "/fhir/Patient?_id="
+                + w.ownPatient().replace("Patient/", "")
+                + "&_revinclude=Observation:patient",
+            null);
+    if (rev.statusCode() == 200) {
+      assertThat(ids(JSON.readTree(rev.body()))).doesNotContain(w.weight(), w.ownPatient());
+    }
+    // _history of a withheld resource, and of the type.
+    assertThat(call(t, "GET", "/fhir/" + w.weight() + "/_history", null).body())
+        .doesNotContain("29463-7");
+    assertThat(call(t, "GET", "/fhir/Observation/_history", null).body()).doesNotContain("29463-7");
+    // $everything is not for relatives.
+    assertThat(call(t, "GET", "/fhir/" + w.ownPatient() + "/$everything", null).statusCode())
+        .isEqualTo(403);
+    // Counting is refused rather than counting what consent withholds.
+    assertThat(call(t, "GET", "/fhir/Observation?_summary=count", null).statusCode())
+        .isEqualTo(400);
+    assertThat(call(t, "GET", "/fhir/Observation?_total=accurate", null).statusCode())
+        .isEqualTo(400);
+    // _elements / _summary do not bring withheld resources back.
+    assertThat(
+            call(t, "GET", "/fhir/Observation?_elements=code&patient=" + w.ownPatient(), null)
+                .body())
+        .doesNotContain("29463-7");
+    assertThat(
+            call(t, "GET", "/fhir/Observation?_summary=true&patient=" + w.ownPatient(), null)
+                .body())
+        .doesNotContain("29463-7");
+    // Paging: the next page of a consented search stays inside the consent.
+    JsonNode firstPage =
+        JSON.readTree(
+            call(t, "GET", "/fhir/Observation?_count=1&patient=" + w.ownPatient(), null).body());
+    for (JsonNode link : firstPage.path("link")) {
+      if (link.path("relation").asText().equals("next")) {
+        String next = link.path("url").asText().replaceFirst("^https?://[^/]+", "");
+        assertThat(call(t, "GET", next, null).body()).doesNotContain("29463-7");
+      }
+    }
+    // A withheld resource and a resource that does not exist look the same.
+    HttpResponse<String> withheld = call(t, "GET", "/fhir/" + w.weight(), null);
+    HttpResponse<String> missing =
+        call(t, "GET", "/fhir/Observation/does-not-exist-" + UUID.randomUUID(), null);
+    assertThat(withheld.statusCode()).isEqualTo(missing.statusCode());
+    assertThat(diagnosticsShape(withheld.body())).isEqualTo(diagnosticsShape(missing.body()));
+    // Batch and transaction entries are held to the same rules.
+    String batch =
+        "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\""
+            + w.weight()
+            + "\"}},{\"request\":{\"method\":\"GET\",\"url\":\""
+            + w.otherWeight()
+            + "\"}}]}";
+    HttpResponse<String> batched = call(t, "POST", "/fhir", batch);
+    assertThat(batched.body()).doesNotContain("29463-7").doesNotContain("71.5");
+    String transaction =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+            + json(observation(w.ownPatient(), "8867-4", "Heart rate", 99, "/min"))
+            + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+    assertThat(call(t, "POST", "/fhir", transaction).statusCode()).isEqualTo(403);
+    // Conditional create/update cannot probe or write.
+    assertThat(
+            call(
+                    t,
+                    "PUT",
+                    "/fhir/Observation?code=29463-7&patient=" + w.ownPatient(),
+                    json(observation(w.ownPatient(), "29463-7", "Body weight", 1, "kg")))
+                .statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  default void aVendorReadsNothingOverFhir() throws Exception {
+    World w = world();
+    String vendor = TestTokens.token(TestTokens.claims("test-vendor", "system/*.cruds"));
+    for (String path :
+        List.of(
+            "/fhir/" + w.pulse(),
+            "/fhir/Observation",
+            "/fhir/Patient",
+            "/fhir/" + w.ownPatient() + "/$everything",
+            "/fhir/Observation/_history",
+            "/fhir/Observation?_summary=count")) {
+      HttpResponse<String> response = call(vendor, "GET", path, null);
+      assertThat(response.statusCode()).as(path).isIn(403, 404);
+      assertThat(response.body()).as(path).doesNotContain("8867-4").doesNotContain("\"total\"");
+    }
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  @Test
+  default void everyLookAtPatientDataLeavesAnAuditEventThatCannotBeChanged() throws Exception {
+    World w = world();
+    assertThat(
+            call(w.nurse(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.pulse(), null).statusCode())
+        .isEqualTo(200);
+    assertThat(call(w.otherNurse(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isIn(403, 404);
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode trail =
+                  JSON.readTree(
+                      call(
+                              w.patientToken(),
+                              "GET",
+                              "/fhir/AuditEvent?patient=" + w.ownPatient() + "&_count=100",
+                              null)
+                          .body());
+              String text = trail.toString();
+              JsonNode nurseClaims = JSON.readTree(payload(w.nurse()));
+              assertThat(text).contains(nurseClaims.path(TestTokens.HPR).asText());
+              assertThat(text).contains(nurseClaims.path(TestTokens.ORGNR_PARENT).asText());
+              assertThat(text).contains("TREAT", "FAMRQT", w.consent());
+              assertThat(text).as("the refused look is recorded too").contains("\"outcome\":\"4\"");
+            });
+
+    JsonNode one =
+        JSON.readTree(
+            call(
+                    w.patientToken(),
+                    "GET",
+                    "/fhir/AuditEvent?patient=" + w.ownPatient() + "&_count=1",
+                    null)
+                .body());
+    String id = one.path("entry").get(0).path("resource").path("id").asText();
+    String body = one.path("entry").get(0).path("resource").toString();
+    for (String token : List.of(TestTokens.system(), w.nurse(), w.patientToken())) {
+      assertThat(call(token, "PUT", "/fhir/AuditEvent/" + id, body).statusCode()).isEqualTo(403);
+      assertThat(call(token, "DELETE", "/fhir/AuditEvent/" + id, null).statusCode()).isEqualTo(403);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Map<String, Object> withLevel(Map<String, Object> claims) {
+    claims.put(TestTokens.SECURITY_LEVEL, "4");
+    claims.put(TestTokens.PID, FhirServerContract.uniqueFnr());
+    return claims;
+  }
+
+  private static String clinician(String client, String hpr, String orgnr, String scope) {
+    Map<String, Object> claims = withLevel(TestTokens.claims(client, scope));
+    claims.put(TestTokens.HPR, hpr);
+    claims.put(TestTokens.ORGNR_PARENT, orgnr);
+    return TestTokens.token(claims);
+  }
+
+  private static String citizen(String fhirUser, String fnr, String scope) {
+    Map<String, Object> claims = TestTokens.claims("test-citizen-app", scope);
+    claims.put("fhirUser", fhirUser);
+    claims.put(TestTokens.PID, fnr);
+    claims.put(TestTokens.SECURITY_LEVEL, "4");
+    return TestTokens.token(claims);
+  }
+
+  private static String unsigned(Map<String, Object> claims) {
+    com.nimbusds.jwt.JWTClaimsSet.Builder builder =
+        new com.nimbusds.jwt.JWTClaimsSet.Builder()
+            .issuer(TestTokens.ISSUER)
+            .audience(TestTokens.AUDIENCE)
+            .expirationTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)));
+    claims.forEach(builder::claim);
+    return new com.nimbusds.jwt.PlainJWT(builder.build()).serialize();
+  }
+
+  private static String payload(String token) {
+    return new String(
+        java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String diagnosticsShape(String body) throws Exception {
+    return JSON.readTree(body)
+        .path("issue")
+        .get(0)
+        .path("diagnostics")
+        .asText()
+        .replaceAll("Observation/[A-Za-z0-9\\-.]+", "Observation/ID");
+  }
+
+  private static List<String> ids(JsonNode bundle) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode entry : bundle.path("entry")) {
+      JsonNode resource = entry.path("resource");
+      ids.add(resource.path("resourceType").asText() + "/" + resource.path("id").asText());
+    }
+    return ids;
+  }
+
+  private static List<String> types(JsonNode bundle) {
+    List<String> types = new ArrayList<>();
+    for (JsonNode entry : bundle.path("entry")) {
+      types.add(entry.path("resource").path("resourceType").asText());
+    }
+    return types;
+  }
+
+  /** A relative as the profile wants one: kinship (Volven 9033) and a name. */
+  private static RelatedPerson relatedPerson(String patient, String fnr) {
+    RelatedPerson relative = new RelatedPerson().setPatient(new Reference(patient));
+    relative.addIdentifier(new Identifier().setSystem(FNR).setValue(fnr));
+    relative.addRelationship(
+        new CodeableConcept(new Coding("urn:oid:2.16.578.1.12.4.1.1.9033", "DA", "Datter")));
+    relative.addName().setFamily("Pårørende").addGiven("Test");
+    return relative;
+  }
+
+  private static String json(org.hl7.fhir.r4.model.Resource resource) {
+    return FHIR.newJsonParser().encodeResourceToString(resource);
+  }
+
+  private static String create(IGenericClient client, org.hl7.fhir.r4.model.Resource resource) {
+    return client
+        .create()
+        .resource(resource)
+        .execute()
+        .getId()
+        .toUnqualifiedVersionless()
+        .getValue();
+  }
+
+  private static String auditEvent(String patient) {
+    return "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},\"recorded\":\"2026-01-01T00:00:00Z\",\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"display\":\"x\"}},\"entity\":[{\"what\":{\"reference\":\""
+        + patient
+        + "\"}}]}";
+  }
+
+  static Observation observation(
+      String patient, String code, String display, double value, String unit) {
+    // The profiles' shape (identifier, device, codes, unit); display and unit follow the code.
+    return FhirServerContract.observation(
+        new org.hl7.fhir.r4.model.IdType(patient),
+        code,
+        value,
+        Instant.now().minus(1, ChronoUnit.HOURS));
+  }
+
+  static Consent consent(String patient, String relative, Instant from, Instant to) {
+    Consent consent = new Consent();
+    consent.setStatus(Consent.ConsentState.ACTIVE);
+    consent.setScope(
+        new CodeableConcept(
+            new Coding(
+                "http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", null)));
+    consent.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", null)));
+    consent.setPatient(new Reference(patient));
+    consent.setDateTime(new Date());
+    consent.addPerformer(new Reference(patient));
+    consent.setPolicyRule(
+        new CodeableConcept(
+            new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", null)));
+    Consent.ProvisionComponent provision = consent.getProvision();
+    provision.setType(Consent.ConsentProvisionType.PERMIT);
+    provision.setPeriod(new Period().setStart(Date.from(from)).setEnd(Date.from(to)));
+    provision
+        .addActor()
+        .setRole(new CodeableConcept(new Coding("urn:oid:2.16.578.1.12.4.1.1.7611", "FU", null)))
+        .setReference(new Reference(relative));
+    provision.addAction(
+        new CodeableConcept(
+            new Coding("http://terminology.hl7.org/CodeSystem/consentaction", "access", null)));
+    provision.addClass_(new Coding("http://hl7.org/fhir/resource-types", "Observation", null));
+    provision
+        .addProvision()
+        .setType(Consent.ConsentProvisionType.DENY)
+        .addCode(new CodeableConcept(new Coding(LOINC, "29463-7", null)));
+    return consent;
+  }
+
+  private HttpResponse<String> call(String token, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/fhir+json");
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
