@@ -156,7 +156,9 @@ final class BenchmarkRun {
         phase,
         workload.queryConcurrency(),
         count,
-        i -> fhir.get("Observation?patient=" + encode("Patient/" + randomPatientId()) + criteria),
+        i ->
+            fhir.getAsNurse(
+                "Observation?patient=" + encode("Patient/" + randomPatientId()) + criteria),
         ResponseCheck.status(200).and(ResponseCheck.bundleWithEntries()));
   }
 
@@ -166,7 +168,9 @@ final class BenchmarkRun {
         phase,
         workload.queryConcurrency(),
         count,
-        i -> fhir.get("Observation/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))),
+        i ->
+            fhir.getAsNurse(
+                "Observation/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))),
         ResponseCheck.status(200));
   }
 

@@ -67,6 +67,8 @@ final class ServerProcess implements AutoCloseable {
     command.add(launch.jar().toAbsolutePath().toString());
     command.add("--server.port=" + port);
     command.add("--homemonitoring.data-dir=" + dataDirectory);
+    // Tokens come from the server's own development issuer (see FhirEndpoint).
+    command.add("--homemonitoring.security.dev-issuer.enabled=true");
     command.addAll(launch.serverArgs());
 
     ProcessBuilder builder =
@@ -107,7 +109,9 @@ final class ServerProcess implements AutoCloseable {
         HttpResponse<Void> response =
             client.send(endpoint.get("metadata"), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
-          return Duration.ofNanos(System.nanoTime() - startedNanos);
+          Duration ready = Duration.ofNanos(System.nanoTime() - startedNanos);
+          endpoint.authorize(client);
+          return ready;
         }
       } catch (IOException notListeningYet) {
         // Expected until the server has opened its port.

@@ -120,6 +120,7 @@ final class SyntheticPopulation {
   Bundle patientTransaction() {
     BundleBuilder transaction = new BundleBuilder(FhirJson.context());
     transaction.setType("transaction");
+    transaction.addTransactionUpdateEntry(municipality());
     for (int patient = 1; patient <= patients; patient++) {
       transaction.addTransactionUpdateEntry(patient(patient));
     }
@@ -164,6 +165,20 @@ final class SyntheticPopulation {
     return bloodPressure(patient, measured, BloodPressureTrend.random(random), random);
   }
 
+  /** The home-care service all patients belong to; the benchmark's nurse works there. */
+  static org.hl7.fhir.r4.model.Organization municipality() {
+    org.hl7.fhir.r4.model.Organization organization = new org.hl7.fhir.r4.model.Organization();
+    organization.setId(MUNICIPALITY_ID);
+    organization
+        .addIdentifier()
+        .setSystem("urn:oid:2.16.578.1.12.4.1.4.101")
+        .setValue(FhirEndpoint.MUNICIPALITY_ORGNR);
+    organization.setName("Benchmark kommune, hjemmetjenesten");
+    return organization;
+  }
+
+  static final String MUNICIPALITY_ID = "benchmark-municipality";
+
   /** Patient {@code patient} (1..n) with its national id, name, birth date and municipality. */
   Patient patient(int patient) {
     Person person = people.get(patient - 1);
@@ -177,6 +192,8 @@ final class SyntheticPopulation {
         person.individualNumber() % 2 == 1
             ? AdministrativeGender.MALE
             : AdministrativeGender.FEMALE);
+    resource.setManagingOrganization(
+        new org.hl7.fhir.r4.model.Reference("Organization/" + MUNICIPALITY_ID));
     String[] municipality = MUNICIPALITIES[patient % MUNICIPALITIES.length];
     resource
         .addAddress()

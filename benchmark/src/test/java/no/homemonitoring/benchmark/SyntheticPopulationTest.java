@@ -35,14 +35,20 @@ class SyntheticPopulationTest {
     Bundle transaction = roundTrip(population.patientTransaction());
 
     assertThat(transaction.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
-    assertThat(transaction.getEntry()).hasSize(20);
-    for (int i = 0; i < 20; i++) {
+    // The municipality first (the nurse's organisation), then the patients it manages.
+    assertThat(transaction.getEntry()).hasSize(21);
+    assertThat(transaction.getEntry().get(0).getRequest().getUrl())
+        .isEqualTo("Organization/" + SyntheticPopulation.MUNICIPALITY_ID);
+    for (int i = 1; i <= 20; i++) {
       BundleEntryComponent entry = transaction.getEntry().get(i);
       assertThat(entry.getRequest().getMethod()).isEqualTo(HTTPVerb.PUT);
-      assertThat(entry.getRequest().getUrl()).isEqualTo("Patient/bench-p" + (i + 1));
+      assertThat(entry.getRequest().getUrl()).isEqualTo("Patient/bench-p" + i);
+      assertThat(((Patient) entry.getResource()).getManagingOrganization().getReference())
+          .isEqualTo("Organization/" + SyntheticPopulation.MUNICIPALITY_ID);
     }
     List<Identifier> nationalIds =
         transaction.getEntry().stream()
+            .skip(1)
             .map(entry -> ((Patient) entry.getResource()).getIdentifierFirstRep())
             .toList();
     assertThat(nationalIds)
@@ -133,7 +139,7 @@ class SyntheticPopulationTest {
 
     assertThat(reading.getSubject().getIdentifier().getValue())
         .isEqualTo(
-            ((Patient) patients.getEntry().get(3).getResource())
+            ((Patient) patients.getEntry().get(4).getResource())
                 .getIdentifierFirstRep()
                 .getValue());
     List<String> keys =
