@@ -739,6 +739,13 @@ interface AccessControlContract {
             + json(observation(w.ownPatient(), "8867-4", "Heart rate", 99, "/min"))
             + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
     assertThat(call(t, "POST", "/fhir", transaction).statusCode()).isEqualTo(403);
+    // Searching by what the relative may not see is refused, not answered by presence.
+    assertThat(
+            call(t, "GET", "/fhir/Patient?_has:Observation:patient:code=29463-7", null)
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(call(t, "GET", "/fhir/Observation?patient.name=Nordmann", null).statusCode())
+        .isEqualTo(400);
     // Conditional create/update cannot probe or write.
     assertThat(
             call(
@@ -765,6 +772,31 @@ interface AccessControlContract {
       HttpResponse<String> response = call(vendor, "GET", path, null);
       assertThat(response.statusCode()).as(path).isIn(403, 404);
       assertThat(response.body()).as(path).doesNotContain("8867-4").doesNotContain("\"total\"");
+    }
+  }
+
+  @Test
+  default void thePatientAndTheirNurseCanAskWhoCanSeeTheData() throws Exception {
+    World w = world();
+    String path = "/fhir/" + w.ownPatient() + "/$who-can-see";
+    for (String token : List.of(w.patientToken(), w.nurse())) {
+      HttpResponse<String> answer = call(token, "GET", path, null);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(answer.body())
+          .contains(
+              "Parameters",
+              w.relative(),
+              w.consent(),
+              "except 29463-7",
+              "home-care nurses acting for organisation",
+              "test-integration");
+    }
+    // The specialist's patient: the care team member is named with the team.
+    HttpResponse<String> specialist =
+        call(TestTokens.system(), "GET", "/fhir/" + w.specialistPatient() + "/$who-can-see", null);
+    assertThat(specialist.body()).contains("CareTeam/", "care relation");
+    for (String token : List.of(w.relativeToken(), w.otherNurse(), w.specialist())) {
+      assertThat(call(token, "GET", path, null).statusCode()).isIn(403, 404);
     }
   }
 

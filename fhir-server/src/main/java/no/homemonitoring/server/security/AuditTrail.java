@@ -83,6 +83,11 @@ public class AuditTrail {
 
   @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
   public void completed(ServletRequestDetails request) {
+    if ("Patient".equals(request.getResourceName())
+        && request.getId() != null
+        && request.getId().hasIdPart()) {
+      touched(request, request.getId().getIdPart(), "R");
+    }
     record(request, AuditEvent.AuditEventOutcome._0, null);
   }
 

@@ -4,9 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -14,30 +11,153 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Stores AuditEvents in batches, off the request thread: each batch is one transaction. When the
- * queue is full the request thread stores its own event (slower, never dropped); at shutdown the
- * queue is emptied before the database closes. Events of the last few hundred milliseconds before a
- * crash (kill -9, power loss) can be lost; see ARCHITECTURE.md.
+ * Stores AuditEvents off the request thread. Accesses that differ only in time and query (the same
+ * caller, token, patient, interaction and outcome) within one window are stored as one AuditEvent
+ * whose {@code period} spans them, with the number of accesses ({@link #REPETITIONS}) and up to
+ * {@value #MAX_QUERIES} of their queries: an EHR opening a chart sends a handful of requests, and
+ * one event per request would cost the database more than the requests themselves. Every window is
+ * one batch; at shutdown what is pending is stored before the database closes. Known gap: what is
+ * pending when the process is killed (at most one window) is lost; see ARCHITECTURE.md.
  */
 public class AuditWriter implements SmartLifecycle {
 
+  /** Extension on an AuditEvent: how many accesses it stands for (when more than one). */
+  public static final String REPETITIONS =
+      "https://homemonitoring.no/fhir/StructureDefinition/audit-repetitions";
+
+  static final int MAX_QUERIES = 20;
   private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
   private static final int BATCH = 500;
+  private static final String WITHHELD_PREFIX = "consent withheld ";
 
   private final IFhirSystemDao<Bundle, ?> systemDao;
-  private final BlockingQueue<AuditEvent> queue;
+  private final int maxPending;
+  private final java.time.Duration window;
+  private final Object lock = new Object();
+  private java.util.LinkedHashMap<String, Pending> pending = new java.util.LinkedHashMap<>();
   private volatile boolean running;
   private Thread thread;
 
-  public AuditWriter(IFhirSystemDao<Bundle, ?> systemDao, int capacity) {
+  /** Accesses gathered into one event. */
+  private static final class Pending {
+    final AuditEvent event;
+    int count = 1;
+    int withheld;
+
+    Pending(AuditEvent event) {
+      this.event = event;
+      this.withheld = takeWithheld(event);
+      event.setPeriod(
+          new org.hl7.fhir.r4.model.Period()
+              .setStart(event.getRecorded())
+              .setEnd(event.getRecorded()));
+    }
+
+    void add(AuditEvent more) {
+      count++;
+      withheld += takeWithheld(more);
+      event.setRecorded(more.getRecorded());
+      event.getPeriod().setEnd(more.getRecorded());
+      for (AuditEvent.AuditEventEntityComponent entity : more.getEntity()) {
+        boolean isQuery = entity.hasQuery();
+        boolean known =
+            event.getEntity().stream()
+                .anyMatch(
+                    have ->
+                        isQuery
+                            ? have.hasQuery()
+                                && have.getDescription().equals(entity.getDescription())
+                            : have.getWhat().getReference() != null
+                                && have.getWhat()
+                                    .getReference()
+                                    .equals(entity.getWhat().getReference()));
+        long queries =
+            event.getEntity().stream()
+                .filter(AuditEvent.AuditEventEntityComponent::hasQuery)
+                .count();
+        if (!known && (!isQuery || queries < MAX_QUERIES)) {
+          event.addEntity(entity);
+        }
+      }
+    }
+
+    AuditEvent finish() {
+      if (count > 1) {
+        event.addExtension(REPETITIONS, new org.hl7.fhir.r4.model.IntegerType(count));
+      }
+      if (withheld > 0) {
+        event.addEntity().setDescription(WITHHELD_PREFIX + withheld + " resource(s)");
+      }
+      return event;
+    }
+
+    private static int takeWithheld(AuditEvent event) {
+      int sum = 0;
+      java.util.Iterator<AuditEvent.AuditEventEntityComponent> entities =
+          event.getEntity().iterator();
+      while (entities.hasNext()) {
+        AuditEvent.AuditEventEntityComponent entity = entities.next();
+        if (entity.hasDescription()
+            && entity.getDescription().startsWith(WITHHELD_PREFIX)
+            && !entity.hasWhat()) {
+          sum += Integer.parseInt(entity.getDescription().replaceAll("\\D", ""));
+          entities.remove();
+        }
+      }
+      return sum;
+    }
+  }
+
+  public AuditWriter(
+      IFhirSystemDao<Bundle, ?> systemDao, int maxPending, java.time.Duration window) {
     this.systemDao = systemDao;
-    this.queue = new LinkedBlockingQueue<>(capacity);
+    this.maxPending = maxPending;
+    this.window = window;
   }
 
   public void write(AuditEvent event) {
-    if (!running || !queue.offer(event)) {
-      store(List.of(event));
+    String key = keyOf(event);
+    boolean full;
+    synchronized (lock) {
+      Pending same = pending.get(key);
+      if (same != null) {
+        same.add(event);
+        return;
+      }
+      pending.put(key, new Pending(event));
+      full = pending.size() >= maxPending;
     }
+    if (full || !running) {
+      flush();
+    }
+  }
+
+  /** The same caller, token, patient, interaction and outcome. */
+  static String keyOf(AuditEvent event) {
+    StringBuilder key = new StringBuilder();
+    for (AuditEvent.AuditEventAgentComponent agent : event.getAgent()) {
+      key.append(agent.getWho().getIdentifier().getValue())
+          .append('|')
+          .append(agent.getWho().getReference())
+          .append('|')
+          .append(agent.getWho().getDisplay())
+          .append('|')
+          .append(agent.getPolicy())
+          .append('|');
+    }
+    for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
+      if (entity.hasRole() && "1".equals(entity.getRole().getCode())) {
+        key.append(entity.getWhat().getReference()).append('|');
+      }
+    }
+    key.append(event.getAction())
+        .append('|')
+        .append(event.getSubtypeFirstRep().getCode())
+        .append('|')
+        .append(event.getOutcome())
+        .append('|')
+        .append(event.getOutcomeDesc());
+    return key.toString();
   }
 
   @Override
@@ -73,31 +193,39 @@ public class AuditWriter implements SmartLifecycle {
     return Integer.MAX_VALUE - 2048;
   }
 
-  /** Stores everything queued now (also used by tests to wait for the trail). */
+  /** Stores everything pending now (also used by tests to wait for the trail). */
   public void flush() {
+    java.util.LinkedHashMap<String, Pending> taken;
+    synchronized (lock) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      taken = pending;
+      pending = new java.util.LinkedHashMap<>();
+    }
     List<AuditEvent> batch = new ArrayList<>();
-    while (queue.drainTo(batch, BATCH) > 0) {
+    for (Pending one : taken.values()) {
+      batch.add(one.finish());
+      if (batch.size() == BATCH) {
+        store(batch);
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) {
       store(batch);
-      batch = new ArrayList<>();
     }
   }
 
   private void run() {
     while (running) {
       try {
-        AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        List<AuditEvent> batch = new ArrayList<>();
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
-        store(batch);
+        Thread.sleep(window.toMillis());
+        flush();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        log.error("Could not store audit events; retrying", e);
+        log.error("Could not store audit events", e);
       }
     }
   }

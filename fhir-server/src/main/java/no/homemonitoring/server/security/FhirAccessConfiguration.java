@@ -33,8 +33,8 @@ public class FhirAccessConfiguration {
 
   @Bean
   @SuppressWarnings("unchecked")
-  public AuditWriter auditWriter(IFhirSystemDao<?, ?> systemDao) {
-    return new AuditWriter((IFhirSystemDao<Bundle, ?>) systemDao, 100_000);
+  public AuditWriter auditWriter(IFhirSystemDao<?, ?> systemDao, SecurityProperties properties) {
+    return new AuditWriter((IFhirSystemDao<Bundle, ?>) systemDao, 20_000, properties.auditWindow());
   }
 
   @Bean
@@ -64,8 +64,11 @@ public class FhirAccessConfiguration {
       AccessScopes scopes,
       SecurityProperties properties,
       FhirContext fhirContext,
-      AuditTrail auditTrail) {
+      AuditTrail auditTrail,
+      DaoRegistry daoRegistry,
+      SecurityConfiguration.ClientRoles clientRoles) {
     return () -> {
+      server.registerProvider(new WhoCanSeeProvider(daoRegistry, clientRoles.roles()));
       server.registerInterceptor(new RelativeConsentService.OnlyForRelatives());
       server.registerInterceptor(new PatientSearchNarrowing(scopes));
       server.registerInterceptor(

@@ -19,11 +19,19 @@ public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
 
   public PatientSearchNarrowing(AccessScopes scopes) {
     this.scopes = scopes;
+    // Conditional create/update/delete URLs are searches too: narrowed the same way.
+    setNarrowConditionalUrls(true);
   }
 
   @Override
   protected AuthorizedList buildAuthorizedList(RequestDetails request) {
     Optional<Caller> caller = Caller.current();
+    if (request.getRestOperationType()
+        == ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_SYSTEM) {
+      // HAPI cannot narrow a search across types; the role rules refuse it for callers bound to
+      // patients (results outside their compartments fail the whole request).
+      return null;
+    }
     if (caller.isEmpty()) {
       return new AuthorizedList().addCompartment(NO_PATIENT);
     }

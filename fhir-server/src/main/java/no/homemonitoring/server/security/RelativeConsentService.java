@@ -242,6 +242,20 @@ public class RelativeConsentService implements IConsentService {
         ca.uhn.fhir.interceptor.api.Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void skipForOthers(RequestDetails request) {
       Optional<Caller> caller = Caller.current();
+      if (caller.isPresent() && caller.get().role() == Role.RELATIVE) {
+        // _has and friends filter by resources the relative may not see: whether a result comes
+        // back would tell what consent withholds.
+        for (String name : request.getParameters().keySet()) {
+          if (name.startsWith("_has")
+              || name.equals("_contained")
+              || name.equals("_filter")
+              || name.equals("_query")
+              || name.contains(".")) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                "The search parameter " + name + " is not available to relatives.");
+          }
+        }
+      }
       if (caller.isEmpty() || caller.get().role() != Role.RELATIVE) {
         ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor.skipAllConsentForRequest(
             request);

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clients the role of each registered client ({@code client_id}); citizens' apps are
  *     recognised by the {@code fhirUser} of the token instead
  * @param devIssuer the built-in development issuer
+ * @param auditWindow accesses by the same caller to the same patient with the same interaction and
+ *     outcome within this window are stored as one AuditEvent (period, count, queries)
  */
 @ConfigurationProperties("homemonitoring.security")
 public record SecurityProperties(
@@ -26,7 +28,8 @@ public record SecurityProperties(
     String jwkSetUri,
     @DefaultValue("4") int minSecurityLevel,
     @DefaultValue Map<String, Role> clients,
-    @DefaultValue DevIssuer devIssuer) {
+    @DefaultValue DevIssuer devIssuer,
+    @DefaultValue("5s") Duration auditWindow) {
 
   /**
    * @param enabled run an issuer inside the server (keys generated at start, kept in memory only)
