@@ -29,7 +29,11 @@ import java.util.UUID;
  */
 public final class DevIssuer {
 
-  public static final String ISSUER = "urn:homemonitoring:dev-issuer";
+  /**
+   * An https URL (under the reserved .invalid domain): Spring reads {@code iss} as a URL, and one
+   * with a scheme Java has no handler for costs a class-path scan on every request.
+   */
+  public static final String ISSUER = "https://dev-issuer.homemonitoring.invalid";
 
   /** The registered clients of the development issuer, one per role. */
   public static final Map<String, Role> CLIENTS =

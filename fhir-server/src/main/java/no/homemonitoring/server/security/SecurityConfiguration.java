@@ -158,7 +158,7 @@ public class SecurityConfiguration {
     decoder.setJwtValidator(
         new DelegatingOAuth2TokenValidator<>(
             JwtValidators.createDefaultWithIssuer(issuer), audience(properties.audience())));
-    return decoder;
+    return new CachingJwtDecoder(decoder, 10_000, java.time.Duration.ofMinutes(10));
   }
 
   static OAuth2TokenValidator<Jwt> audience(String audience) {
