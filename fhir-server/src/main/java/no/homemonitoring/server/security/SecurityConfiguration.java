@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -97,6 +98,7 @@ public class SecurityConfiguration {
         .oauth2ResourceServer(
             oauth ->
                 oauth
+                    .bearerTokenResolver(HeaderChecks.bearerTokens())
                     .jwt(
                         jwt ->
                             jwt.decoder(decoder)
@@ -106,6 +108,12 @@ public class SecurityConfiguration {
                     .accessDeniedHandler(errors))
         .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors));
     return http.build();
+  }
+
+  /** Spring's strict firewall, checking header values without regular expressions. */
+  @Bean
+  public HttpFirewall httpFirewall() {
+    return HeaderChecks.firewall();
   }
 
   /**
