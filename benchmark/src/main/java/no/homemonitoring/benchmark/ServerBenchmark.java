@@ -66,7 +66,7 @@ public final class ServerBenchmark implements Callable<Integer> {
   @Option(
       names = "--jvm-options",
       defaultValue =
-          "-Xmx560m -Xmn128m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
+          "-Xmx560m -Xmn128m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:TrimNativeHeapInterval=5000",
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 
