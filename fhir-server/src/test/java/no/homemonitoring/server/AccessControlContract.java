@@ -146,7 +146,11 @@ interface AccessControlContract {
         consent,
         clinician("test-home-care-ehr", hprNurse, orgnrA, "user/*.cruds"),
         clinician("test-home-care-ehr", "7999999", orgnrB, "user/*.cruds"),
-        clinician("test-hospital-ehr", hprSpecialist, "999999980", "user/*.rs user/Observation.cu"),
+        clinician(
+            "test-hospital-ehr",
+            hprSpecialist,
+            "999999980",
+            "user/*.rs user/Observation.cu user/DocumentReference.cu"),
         citizen(relative, relativeFnr, "patient/*.rs"),
         citizen(stranger, strangerFnr, "patient/*.rs"),
         citizen(own, ownFnr, "patient/*.rs patient/Consent.cu"));
@@ -395,6 +399,42 @@ interface AccessControlContract {
             specialistPulse,
             true,
             w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "create a note (DocumentReference) with a care relation",
+            "POST",
+            "/fhir/DocumentReference",
+            note(w.specialistPatient()),
+            true,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "create a note (DocumentReference) without a care relation",
+            "POST",
+            "/fhir/DocumentReference",
+            note(w.ownPatient()),
+            false,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "specialist",
+            "create Observation without a care relation",
+            "POST",
+            "/fhir/Observation",
+            newPulse,
+            false,
+            w.specialist()));
+    rows.add(
+        new Row(
+            "nurse",
+            "state a purpose of use (specialists only)",
+            "POST",
+            "/fhir/Patient/$state-purpose",
+            statement("15835010187", "TREAT", "follow-up after discharge", 1),
+            false,
+            w.nurse()));
     rows.add(
         new Row(
             "specialist",
@@ -800,6 +840,142 @@ interface AccessControlContract {
     }
   }
 
+  // ---------------------------------------------------------------- stated purpose of use
+
+  @Test
+  default void aSpecialistReadsForAStatedPurposeThatIsRecordedAndAudited() throws Exception {
+    World w = world();
+    String patientFnr =
+        fhirClient()
+            .read()
+            .resource(org.hl7.fhir.r4.model.Patient.class)
+            .withId(w.ownPatient())
+            .execute()
+            .getIdentifierFirstRep()
+            .getValue();
+    String hpr = JSON.readTree(payload(w.specialist())).path(TestTokens.HPR).asText();
+    String path = "/fhir/Patient/$state-purpose";
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .as("no care relation, no purpose yet")
+        .isIn(403, 404);
+
+    // Bad statements are refused with the reason, and grant nothing.
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put(
+        "purpose not in the list",
+        statement(patientFnr, "HRESCH", "research on blood pressure", 1));
+    bad.put("no reason", statement(patientFnr, "ETREAT", " ", 1));
+    bad.put("too long", statement(patientFnr, "ETREAT", "acute admission, chest pain", 25));
+    bad.put("not a national id", statement("12345", "ETREAT", "acute admission, chest pain", 1));
+    for (Map.Entry<String, String> entry : bad.entrySet()) {
+      HttpResponse<String> refused = call(w.specialist(), "POST", path, entry.getValue());
+      assertThat(refused.statusCode()).as(entry.getKey()).isEqualTo(400);
+      assertThat(refused.body()).as(entry.getKey()).contains("OperationOutcome");
+    }
+    HttpResponse<String> unknown =
+        call(
+            w.specialist(),
+            "POST",
+            path,
+            statement(FhirServerContract.uniqueFnr(), "ETREAT", "acute admission, chest pain", 1));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("OperationOutcome");
+    // Only a specialist states a purpose: nurses, relatives, patients, vendors, administrators not.
+    String good = statement(patientFnr, "ETREAT", "acute admission, chest pain", 2);
+    for (String token :
+        List.of(
+            w.otherNurse(),
+            w.relativeToken(),
+            w.patientToken(),
+            TestTokens.token(TestTokens.claims("test-vendor", "system/Observation.c")))) {
+      assertThat(call(token, "POST", path, good).statusCode()).isIn(401, 403);
+    }
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isIn(403, 404);
+
+    HttpResponse<String> stated = call(w.specialist(), "POST", path, good);
+    assertThat(stated.statusCode()).as(stated.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(stated.body());
+    String record = null;
+    String until = null;
+    for (JsonNode parameter : answer.path("parameter")) {
+      switch (parameter.path("name").asText()) {
+        case "patient" ->
+            assertThat(parameter.path("valueReference").path("reference").asText())
+                .isEqualTo(w.ownPatient());
+        case "record" -> record = parameter.path("valueReference").path("reference").asText();
+        case "validUntil" -> until = parameter.path("valueInstant").asText();
+        default -> {}
+      }
+    }
+    assertThat(record).startsWith("AuditEvent/");
+    assertThat(Instant.parse(until))
+        .isBetween(
+            Instant.now().plus(110, ChronoUnit.MINUTES), Instant.now().plus(2, ChronoUnit.HOURS));
+
+    // From the next request on, the specialist reads the patient and writes observations.
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isEqualTo(200);
+    JsonNode observations =
+        JSON.readTree(
+            call(w.specialist(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
+                .body());
+    assertThat(ids(observations)).contains(w.weight(), w.pulse());
+    assertThat(
+            call(
+                    w.specialist(),
+                    "POST",
+                    "/fhir/Observation",
+                    json(observation(w.ownPatient(), "8867-4", "Heart rate", 88, "/min")))
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.otherPatient(), null).statusCode())
+        .as("only the patient the purpose was stated for")
+        .isIn(403, 404);
+
+    // The statement is an AuditEvent no one can change, and the patient sees it.
+    JsonNode recorded =
+        JSON.readTree(call(w.patientToken(), "GET", "/fhir/" + record, null).body());
+    assertThat(recorded.toString())
+        .contains(
+            "stated-purpose-of-use", "ETREAT", "acute admission, chest pain", hpr, "valid-until");
+    for (String token : List.of(TestTokens.system(), w.specialist(), w.patientToken())) {
+      assertThat(call(token, "PUT", "/fhir/" + record, recorded.toString()).statusCode())
+          .isEqualTo(403);
+      assertThat(call(token, "DELETE", "/fhir/" + record, null).statusCode()).isEqualTo(403);
+    }
+
+    // Every access on the strength of it is audited with the stated purpose.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode trail =
+                  JSON.readTree(
+                      call(
+                              w.patientToken(),
+                              "GET",
+                              "/fhir/AuditEvent?patient=" + w.ownPatient() + "&_count=200",
+                              null)
+                          .body());
+              boolean readWithPurpose = false;
+              for (JsonNode entry : trail.path("entry")) {
+                String event = entry.path("resource").toString();
+                if (event.contains(hpr)
+                    && event.contains("\"action\":\"R\"")
+                    && !event.contains("stated-purpose-of-use")) {
+                  readWithPurpose |= event.contains("ETREAT");
+                }
+              }
+              assertThat(readWithPurpose).as(trail.toString()).isTrue();
+            });
+
+    // The patient and their nurse see the specialist, the purpose and until when.
+    HttpResponse<String> who =
+        call(w.patientToken(), "GET", "/fhir/" + w.ownPatient() + "/$who-can-see", null);
+    assertThat(who.body()).contains("stated purpose of use ETREAT", hpr, record);
+  }
+
   // ---------------------------------------------------------------- audit
 
   @Test
@@ -881,6 +1057,33 @@ interface AccessControlContract {
             .expirationTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)));
     claims.forEach(builder::claim);
     return new com.nimbusds.jwt.PlainJWT(builder.build()).serialize();
+  }
+
+  private static String note(String patient) {
+    return "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"subject\":{\"reference\":\""
+        + patient
+        + "\"},\"description\":\"Cardiology note\",\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"QmxvZGRyeWtrIHN0YWJpbHQu\"}}]}";
+  }
+
+  private static String statement(String fnr, String purpose, String reason, int hours) {
+    org.hl7.fhir.r4.model.Parameters parameters = new org.hl7.fhir.r4.model.Parameters();
+    parameters
+        .addParameter()
+        .setName("patient")
+        .setValue(new Identifier().setSystem(FNR).setValue(fnr));
+    parameters
+        .addParameter()
+        .setName("purpose")
+        .setValue(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", purpose, null));
+    parameters
+        .addParameter()
+        .setName("reason")
+        .setValue(new org.hl7.fhir.r4.model.StringType(reason));
+    parameters
+        .addParameter()
+        .setName("hours")
+        .setValue(new org.hl7.fhir.r4.model.IntegerType(hours));
+    return json(parameters);
   }
 
   private static String payload(String token) {

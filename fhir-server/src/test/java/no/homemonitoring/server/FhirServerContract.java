@@ -151,6 +151,7 @@ abstract class FhirServerContract
             "Flag",
             "DetectedIssue",
             "Task",
+            "DocumentReference",
             "Subscription",
             "StructureDefinition",
             "ValueSet",

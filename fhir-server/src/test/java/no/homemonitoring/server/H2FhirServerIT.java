@@ -3,8 +3,24 @@ package no.homemonitoring.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import no.homemonitoring.profiles.CoreDefinitions;
 import no.homemonitoring.server.config.StartupGateConfiguration.StartupGates;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +63,85 @@ class H2FhirServerIT extends FhirServerContract {
     assertThat(observation.getSnapshot().getElementFirstRep().hasDefinition())
         .as("the documentation-free copy")
         .isFalse();
+  }
+
+  /**
+   * A stated purpose of use stops granting access when it runs out, without any write: its end is
+   * moved (inside the server, as no API caller can) to a few seconds from now.
+   */
+  @Test
+  void aStatedPurposeStopsGrantingAccessWhenItRunsOut() throws Exception {
+    World w = world();
+    String fnr =
+        client
+            .read()
+            .resource(Patient.class)
+            .withId(w.ownPatient())
+            .execute()
+            .getIdentifierFirstRep()
+            .getValue();
+    Parameters statement = new Parameters();
+    statement
+        .addParameter()
+        .setName("patient")
+        .setValue(new Identifier().setSystem(FNR).setValue(fnr));
+    statement
+        .addParameter()
+        .setName("purpose")
+        .setValue(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "COC", null));
+    statement.addParameter().setName("reason").setValue(new StringType("joint care planning"));
+    HttpResponse<String> stated =
+        send(
+            w.specialist(),
+            "POST",
+            "/fhir/Patient/$state-purpose",
+            FHIR.newJsonParser().encodeResourceToString(statement));
+    assertThat(stated.statusCode()).as(stated.body()).isEqualTo(200);
+    String record =
+        ((Reference)
+                FHIR.newJsonParser()
+                    .parseResource(Parameters.class, stated.body())
+                    .getParameter("record")
+                    .getValue())
+            .getReference();
+    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isEqualTo(200);
+
+    IFhirResourceDao<AuditEvent> audit =
+        context.getBean(DaoRegistry.class).getResourceDao(AuditEvent.class);
+    AuditEvent event = audit.read(new IdType(record), new SystemRequestDetails());
+    Instant end = Instant.now().plusSeconds(3);
+    event.getEntity().stream()
+        .flatMap(entity -> entity.getDetail().stream())
+        .filter(detail -> detail.getType().equals("valid-until"))
+        .forEach(detail -> detail.setValue(new StringType(end.toString())));
+    audit.update(event, new SystemRequestDetails());
+    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isEqualTo(200);
+
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 200);
+    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .isIn(403, 404);
+    assertThat(
+            send(w.specialist(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
+                .statusCode())
+        .isIn(403, 404);
+  }
+
+  private HttpResponse<String> send(String token, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + token);
+    if (body != null) {
+      request.header("Content-Type", "application/fhir+json");
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

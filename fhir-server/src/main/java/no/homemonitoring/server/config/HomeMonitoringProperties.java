@@ -70,6 +70,7 @@ public record HomeMonitoringProperties(
             "Flag",
             "DetectedIssue",
             "Task",
+            "DocumentReference",
             "Subscription",
             "StructureDefinition",
             "ValueSet",

@@ -6,11 +6,16 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -32,12 +39,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Works out which patients a caller may reach, from the data: a nurse those whose managing
  * organisation is the nurse's municipality (legal entity or unit) and those of care teams the nurse
- * is in; a specialist those of care teams they are in (a care relation); a relative those with a
+ * is in; a specialist those of care teams they are in (a care relation) and those for whom they
+ * stated a purpose of use that still holds ({@link StatedPurposes}); a relative those with a
  * consent naming them; a patient themselves.
  *
  * <p>The answer is kept until any Patient, CareTeam, Organization, Practitioner, RelatedPerson or
  * Consent is written (also inside the server), so a withdrawn consent or a nurse taken off a team
- * counts from the next request on; a consent's period is checked on every request.
+ * counts from the next request on; a consent's period is checked on every request, and an answer
+ * that includes a stated purpose is kept no longer than the purpose holds.
  */
 @Interceptor
 public class AccessScopes {
@@ -49,14 +58,20 @@ public class AccessScopes {
       Set.of("Patient", "CareTeam", "Organization", "Practitioner", "RelatedPerson", "Consent");
   private static final int MAX_CACHED = 10_000;
 
-  private record Cached(long generation, AccessScope scope) {}
+  private record Cached(long generation, AccessScope scope) {
+    boolean validAt(long current, Instant now) {
+      return generation == current && (scope.expires() == null || now.isBefore(scope.expires()));
+    }
+  }
 
   private final DaoRegistry daoRegistry;
+  private final Clock clock;
   private final AtomicLong generation = new AtomicLong();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public AccessScopes(DaoRegistry daoRegistry) {
+  public AccessScopes(DaoRegistry daoRegistry, Clock clock) {
     this.daoRegistry = daoRegistry;
+    this.clock = clock;
   }
 
   /**
@@ -80,7 +95,7 @@ public class AccessScopes {
             Objects.toString(caller.unit()));
     long current = generation.get();
     Cached cached = cache.get(key);
-    if (cached != null && cached.generation() == current) {
+    if (cached != null && cached.validAt(current, clock.instant())) {
       return cached.scope();
     }
     AccessScope scope = resolve(caller);
@@ -112,7 +127,8 @@ public class AccessScopes {
   }
 
   private void changed(IBaseResource resource) {
-    if (resource == null || !WATCHED.contains(resource.fhirType())) {
+    if (resource == null
+        || !WATCHED.contains(resource.fhirType()) && !StatedPurposes.isStatement(resource)) {
       return;
     }
     // Before the commit (a request now must not keep an answer from the old data) and after it
@@ -132,6 +148,8 @@ public class AccessScopes {
   private AccessScope resolve(Caller caller) {
     Map<String, List<String>> grounds = new LinkedHashMap<>();
     Map<String, List<Consent>> consents = new LinkedHashMap<>();
+    Map<String, Coding> purposes = new LinkedHashMap<>();
+    Instant expires = null;
     switch (caller.role()) {
       case NURSE -> {
         for (String orgnr : nonNull(caller.legalEntity(), caller.unit())) {
@@ -149,7 +167,10 @@ public class AccessScopes {
         }
         careTeams(caller, grounds);
       }
-      case SPECIALIST -> careTeams(caller, grounds);
+      case SPECIALIST -> {
+        careTeams(caller, grounds);
+        expires = statedPurposes(caller, grounds, purposes);
+      }
       case RELATIVE -> {
         RelatedPerson relative = read("RelatedPerson", caller.fhirUserId(), RelatedPerson.class);
         if (relative == null
@@ -187,7 +208,61 @@ public class AccessScopes {
     return new AccessScope(
         Set.copyOf(new LinkedHashSet<>(grounds.keySet())),
         Map.copyOf(grounds),
-        Map.copyOf(consents));
+        Map.copyOf(consents),
+        Map.copyOf(purposes),
+        expires);
+  }
+
+  /**
+   * The patients for whom the specialist stated a purpose of use that still holds (not reached
+   * through a care team already); returns when the first of them runs out.
+   */
+  private Instant statedPurposes(
+      Caller caller, Map<String, List<String>> grounds, Map<String, Coding> purposes) {
+    if (caller.hprNumber() == null) {
+      return null;
+    }
+    Instant now = clock.instant();
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous(
+            "subtype", new TokenParam(StatedPurposes.SUBTYPE_SYSTEM, StatedPurposes.SUBTYPE));
+    map.add(
+        "date",
+        new DateParam(
+            ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(now.minus(StatedPurposes.LONGEST))));
+    map.setLoadSynchronousUpTo(50_000);
+    Instant first = null;
+    for (IBaseResource found :
+        daoRegistry
+            .getResourceDao("AuditEvent")
+            .search(map, new SystemRequestDetails())
+            .getAllResources()) {
+      StatedPurposes.Statement statement = StatedPurposes.read((AuditEvent) found);
+      if (statement == null
+          || !caller.hprNumber().equals(statement.hprNumber())
+          || !now.isBefore(statement.validUntil())) {
+        continue;
+      }
+      if (!grounds.containsKey(statement.patientId())) {
+        purposes.put(statement.patientId(), statement.purpose());
+      }
+      if (purposes.containsKey(statement.patientId())) {
+        add(
+            grounds,
+            statement.patientId(),
+            "stated purpose of use "
+                + statement.purpose().getCode()
+                + " until "
+                + statement.validUntil()
+                + " (AuditEvent/"
+                + found.getIdElement().getIdPart()
+                + ")");
+        if (first == null || statement.validUntil().isBefore(first)) {
+          first = statement.validUntil();
+        }
+      }
+    }
+    return first;
   }
 
   private void careTeams(Caller caller, Map<String, List<String>> grounds) {

@@ -47,11 +47,13 @@ public class AuditTrail {
   private final AuditWriter writer;
   private final FhirTerser terser;
   private final Clock clock;
+  private final AccessScopes scopes;
 
-  public AuditTrail(AuditWriter writer, FhirContext fhirContext, Clock clock) {
+  public AuditTrail(AuditWriter writer, FhirContext fhirContext, Clock clock, AccessScopes scopes) {
     this.writer = writer;
     this.terser = fhirContext.newTerser();
     this.clock = clock;
+    this.scopes = scopes;
   }
 
   /** Runs after consent and scope checks have removed what the caller does not see. */
@@ -199,7 +201,7 @@ public class AuditTrail {
     if (failure != null) {
       event.setOutcomeDesc(failure.length() > 500 ? failure.substring(0, 500) : failure);
     }
-    event.addPurposeOfEvent(new CodeableConcept(purposeOf(caller.role())));
+    event.addPurposeOfEvent(new CodeableConcept(purposeOf(caller, patientId)));
 
     AuditEvent.AuditEventAgentComponent user = event.addAgent();
     user.setRequestor(true);
@@ -283,6 +285,17 @@ public class AuditTrail {
     agent.setWho(
         new Reference()
             .setIdentifier(new Identifier().setSystem(AccessScopes.ORGNR).setValue(orgnr)));
+  }
+
+  /** The purpose the specialist stated for this patient, else the role's usual purpose. */
+  private Coding purposeOf(Caller caller, String patientId) {
+    if (caller.role() == Role.SPECIALIST && patientId != null) {
+      Coding stated = scopes.of(caller).purposes().get(patientId);
+      if (stated != null) {
+        return stated.copy();
+      }
+    }
+    return purposeOf(caller.role());
   }
 
   private static Coding purposeOf(Role role) {

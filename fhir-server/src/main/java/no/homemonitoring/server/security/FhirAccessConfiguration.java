@@ -24,7 +24,7 @@ public class FhirAccessConfiguration {
 
   @Bean
   public AccessScopes accessScopes(DaoRegistry daoRegistry, IInterceptorService storage) {
-    AccessScopes scopes = new AccessScopes(daoRegistry);
+    AccessScopes scopes = new AccessScopes(daoRegistry, Clock.systemUTC());
     // On the storage interceptor service: writes made inside the server (demo data, the bridge)
     // change access too.
     storage.registerInterceptor(scopes);
@@ -38,17 +38,25 @@ public class FhirAccessConfiguration {
   }
 
   @Bean
-  public AuditTrail auditTrail(AuditWriter writer, FhirContext fhirContext) {
-    return new AuditTrail(writer, fhirContext, Clock.systemUTC());
+  public AuditTrail auditTrail(AuditWriter writer, FhirContext fhirContext, AccessScopes scopes) {
+    return new AuditTrail(writer, fhirContext, Clock.systemUTC(), scopes);
   }
 
   @Bean
-  public PatientSearchCacheFilter.Access searchCacheAccess(AuditTrail auditTrail) {
+  public PatientSearchCacheFilter.Access searchCacheAccess(
+      AuditTrail auditTrail, AccessScopes scopes) {
     return new PatientSearchCacheFilter.Access() {
       @Override
       public boolean cacheable() {
-        // A relative's view depends on the consent's period, which runs out without any write.
-        return Caller.current().map(caller -> caller.role() != Role.RELATIVE).orElse(false);
+        // A relative's view depends on the consent's period, a specialist's stated purpose on its
+        // end: both run out without any write.
+        return Caller.current()
+            .map(
+                caller ->
+                    caller.role() != Role.RELATIVE
+                        && (caller.role() != Role.SPECIALIST
+                            || scopes.of(caller).expires() == null))
+            .orElse(false);
       }
 
       @Override
@@ -69,6 +77,7 @@ public class FhirAccessConfiguration {
       SecurityConfiguration.ClientRoles clientRoles) {
     return () -> {
       server.registerProvider(new WhoCanSeeProvider(daoRegistry, clientRoles.roles()));
+      server.registerProvider(new StatedPurposes(daoRegistry, auditTrail, Clock.systemUTC()));
       server.registerInterceptor(new RelativeConsentService.OnlyForRelatives());
       server.registerInterceptor(new PatientSearchNarrowing(scopes));
       server.registerInterceptor(

@@ -32,6 +32,9 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
 
   static final String WHO_CAN_SEE = "$who-can-see";
 
+  /** What a specialist writes: observations, and notes (a clinical note is a DocumentReference). */
+  static final List<String> NOTES = List.of("Observation", "DocumentReference");
+
   private final AccessScopes scopes;
   private final int minSecurityLevel;
 
@@ -90,53 +93,28 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
         terminology(rules);
         directoryReads(rules);
         if (!patients.isEmpty()) {
-          rules
-              .allow("nurse: own patients")
-              .read()
-              .allResources()
-              .withAnyId()
-              .withTester(inCompartments)
-              .andThen()
-              .allow("nurse: own patients")
-              .write()
-              .allResources()
-              .inCompartment("Patient", patients)
-              .andThen()
-              .allow("nurse: own patients")
-              .create()
-              .allResources()
-              .inCompartment("Patient", patients)
-              .andThen()
-              .allow("nurse: who can see own patients' data")
-              .operation()
-              .named(WHO_CAN_SEE)
-              .onInstances(patients)
-              .andAllowAllResponses()
-              .andThen();
+          readInCompartments(rules, "nurse: own patients", inCompartments);
+          writeInCompartments(rules, "nurse: own patients", null, patients);
+          whoCanSee(rules, "nurse: who can see own patients' data", patients);
         }
         transactions(rules);
       }
       case SPECIALIST -> {
         terminology(rules);
         directoryReads(rules);
+        rules
+            .allow("specialist: state a purpose of use")
+            .operation()
+            .named(StatedPurposes.OPERATION)
+            .onType(org.hl7.fhir.r4.model.Patient.class)
+            .andAllowAllResponses()
+            .andThen();
         if (!patients.isEmpty()) {
-          rules
-              .allow("specialist: patients with a care relation")
-              .read()
-              .allResources()
-              .withAnyId()
-              .withTester(inCompartments)
-              .andThen()
-              .allow("specialist: observations and notes")
-              .write()
-              .resourcesOfType("Observation")
-              .inCompartment("Patient", patients)
-              .andThen()
-              .allow("specialist: observations and notes")
-              .create()
-              .resourcesOfType("Observation")
-              .inCompartment("Patient", patients)
-              .andThen();
+          readInCompartments(
+              rules,
+              "specialist: patients with a care relation or a stated purpose of use",
+              inCompartments);
+          writeInCompartments(rules, "specialist: observations and notes", NOTES, patients);
         }
         transactions(rules);
       }
@@ -147,81 +125,24 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
             .instance(new IdType(caller.fhirUser()))
             .andThen();
         if (!patients.isEmpty()) {
-          rules
-              .allow("relative: what the patient's consent grants")
-              .read()
-              .allResources()
-              .withAnyId()
-              .withTester(inCompartments)
-              .andThen();
+          readInCompartments(rules, "relative: what the patient's consent grants", inCompartments);
         }
       }
       case PATIENT -> {
         terminology(rules);
         if (!patients.isEmpty()) {
-          rules
-              .allow("patient: own data")
-              .read()
-              .allResources()
-              .withAnyId()
-              .withTester(inCompartments)
-              .andThen()
-              .allow("patient: consents for relatives")
-              .write()
-              .resourcesOfType("Consent")
-              .inCompartment("Patient", patients)
-              .andThen()
-              .allow("patient: consents for relatives")
-              .create()
-              .resourcesOfType("Consent")
-              .inCompartment("Patient", patients)
-              .andThen()
-              .allow("patient: who can see own data")
-              .operation()
-              .named(WHO_CAN_SEE)
-              .onInstances(patients)
-              .andAllowAllResponses()
-              .andThen();
+          readInCompartments(rules, "patient: own data", inCompartments);
+          writeInCompartments(
+              rules, "patient: consents for relatives", List.of("Consent"), patients);
+          whoCanSee(rules, "patient: who can see own data", patients);
         }
       }
       case ADMIN -> {
-        for (String type : CONFORMANCE) {
-          rules
-              .allow("administrator: conformance resources")
-              .read()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen()
-              .allow("administrator: conformance resources")
-              .write()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen()
-              .allow("administrator: conformance resources")
-              .create()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen();
-        }
-        for (String type :
-            List.of("Practitioner", "PractitionerRole", "Organization", "Subscription")) {
-          rules
-              .allow("administrator: configuration")
-              .read()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen()
-              .allow("administrator: configuration")
-              .write()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen()
-              .allow("administrator: configuration")
-              .create()
-              .resourcesOfType(type)
-              .withAnyId()
-              .andThen();
-        }
+        readWriteCreate(rules, "administrator: conformance resources", CONFORMANCE);
+        readWriteCreate(
+            rules,
+            "administrator: configuration",
+            List.of("Practitioner", "PractitionerRole", "Organization", "Subscription"));
         terminologyOperations(rules);
       }
       default -> {
@@ -229,6 +150,47 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
       }
     }
     return rules.denyAll("Access denied.").build();
+  }
+
+  /** Reads of anything in the caller's patients' compartments. */
+  private static void readInCompartments(
+      IAuthRuleBuilder rules, String name, InPatientCompartments inCompartments) {
+    rules.allow(name).read().allResources().withAnyId().withTester(inCompartments).andThen();
+  }
+
+  /**
+   * Updates and creates of the given types (all if null) in the caller's patients' compartments.
+   */
+  private static void writeInCompartments(
+      IAuthRuleBuilder rules, String name, List<String> types, List<IIdType> patients) {
+    if (types == null) {
+      rules.allow(name).write().allResources().inCompartment("Patient", patients).andThen();
+      rules.allow(name).create().allResources().inCompartment("Patient", patients).andThen();
+      return;
+    }
+    for (String type : types) {
+      rules.allow(name).write().resourcesOfType(type).inCompartment("Patient", patients).andThen();
+      rules.allow(name).create().resourcesOfType(type).inCompartment("Patient", patients).andThen();
+    }
+  }
+
+  /** Reads, updates and creates of the given types, any instance. */
+  private static void readWriteCreate(IAuthRuleBuilder rules, String name, List<String> types) {
+    for (String type : types) {
+      rules.allow(name).read().resourcesOfType(type).withAnyId().andThen();
+      rules.allow(name).write().resourcesOfType(type).withAnyId().andThen();
+      rules.allow(name).create().resourcesOfType(type).withAnyId().andThen();
+    }
+  }
+
+  private static void whoCanSee(IAuthRuleBuilder rules, String name, List<IIdType> patients) {
+    rules
+        .allow(name)
+        .operation()
+        .named(WHO_CAN_SEE)
+        .onInstances(patients)
+        .andAllowAllResponses()
+        .andThen();
   }
 
   private static void terminology(IAuthRuleBuilder rules) {

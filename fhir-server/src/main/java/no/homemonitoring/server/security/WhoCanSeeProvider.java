@@ -5,12 +5,16 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Date;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -24,9 +28,10 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * {@code GET /fhir/Patient/{id}/$who-can-see}: every actor who can see this patient's data, with
  * the rule or resource that grants it: the patient, the home-care nurses of the managing
- * organisation, the members of the patient's care teams, relatives with an active consent (what it
- * grants, until when, what it withholds), and the backend integrations. Asked by the patient or a
- * nurse of the patient; the answer comes from the same data the access rules read.
+ * organisation, the members of the patient's care teams, specialists with a stated purpose of use
+ * that still holds, relatives with an active consent (what it grants, until when, what it
+ * withholds), and the backend integrations. Asked by the patient or a nurse of the patient; the
+ * answer comes from the same data the access rules read.
  */
 public class WhoCanSeeProvider {
 
@@ -112,6 +117,42 @@ public class WhoCanSeeProvider {
     }
 
     Date now = new Date();
+    SearchParameterMap statements =
+        SearchParameterMap.newSynchronous("entity", new ReferenceParam(reference));
+    statements.add(
+        "subtype", new TokenParam(StatedPurposes.SUBTYPE_SYSTEM, StatedPurposes.SUBTYPE));
+    statements.add(
+        "date",
+        new DateParam(
+            ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
+            Date.from(now.toInstant().minus(StatedPurposes.LONGEST))));
+    for (IBaseResource found :
+        daoRegistry.getResourceDao("AuditEvent").search(statements, system).getAllResources()) {
+      AuditEvent event = (AuditEvent) found;
+      StatedPurposes.Statement statement = StatedPurposes.read(event);
+      if (statement == null || !now.toInstant().isBefore(statement.validUntil())) {
+        continue;
+      }
+      String reason =
+          event.getPurposeOfEvent().isEmpty() ? "" : event.getPurposeOfEventFirstRep().getText();
+      actor(
+          answer,
+          new Reference()
+              .setIdentifier(
+                  new Identifier().setSystem(AccessScopes.HPR).setValue(statement.hprNumber())),
+          "specialist",
+          "stated purpose of use "
+              + statement.purpose().getCode()
+              + (statement.purpose().hasDisplay()
+                  ? " (" + statement.purpose().getDisplay() + ")"
+                  : "")
+              + ": "
+              + reason
+              + "; reads and writes observations and notes until "
+              + statement.validUntil(),
+          new Reference("AuditEvent/" + event.getIdElement().getIdPart()));
+    }
+
     for (IBaseResource found : search("Consent", "patient", reference)) {
       Consent consent = (Consent) found;
       if (consent.getStatus() != Consent.ConsentState.ACTIVE) {
