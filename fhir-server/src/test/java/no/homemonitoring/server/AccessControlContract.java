@@ -374,6 +374,43 @@ interface AccessControlContract {
             w.nurse()));
     rows.add(
         new Row(
+            "nurse",
+            "update an own patient's Observation",
+            "PUT",
+            "/fhir/" + w.pulse(),
+            updated(w.pulse(), w.ownPatient()),
+            true,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "move an own patient's Observation to another municipality's patient",
+            "PUT",
+            "/fhir/" + w.pulse(),
+            updated(w.pulse(), w.otherPatient()),
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "take another municipality's Observation over to an own patient",
+            "PUT",
+            "/fhir/" + w.otherWeight(),
+            updated(w.otherWeight(), w.ownPatient()),
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "update another municipality's Patient",
+            "PUT",
+            "/fhir/" + w.otherPatient(),
+            json(
+                FhirServerContract.patient(FhirServerContract.uniqueFnr()).setId(w.otherPatient())),
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
             "other nurse",
             "read the first municipality's Patient",
             "GET",
@@ -1057,6 +1094,13 @@ interface AccessControlContract {
             .expirationTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)));
     claims.forEach(builder::claim);
     return new com.nimbusds.jwt.PlainJWT(builder.build()).serialize();
+  }
+
+  /** A heart rate with the given id, for the given patient (an update's body). */
+  private static String updated(String id, String patient) {
+    Observation observation = observation(patient, "8867-4", "Heart rate", 66, "/min");
+    observation.setId(id);
+    return json(observation);
   }
 
   private static String note(String patient) {

@@ -163,9 +163,12 @@ interface DeviceBridgeContract {
     ExecutorService pool = Executors.newFixedThreadPool(pushes);
     try {
       List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+      // One clock reading for all: read per push, two pushes a second boundary apart got the same
+      // second, hence the same signature, and the second was refused as a replay.
+      Instant start = Instant.now();
       for (int i = 0; i < pushes; i++) {
         // Each retransmission is signed anew: a signature is good for one request only.
-        Instant signedAt = Instant.now().minusSeconds(i);
+        Instant signedAt = start.minusSeconds(i);
         Callable<HttpResponse<String>> push =
             () -> vendor().post("/ingest/openmhealth", body, signedAt);
         sent.add(pool.submit(push));

@@ -85,7 +85,10 @@ public class DevIssuerController {
             SyntheticNationalId.forBirthDate(
                 nurse ? LocalDate.of(1978, 11, 13) : LocalDate.of(1979, 5, 2), 410));
         subject = "dev-" + parsed.name().toLowerCase(Locale.ROOT);
-        defaultScope = nurse ? "openid user/*.cruds" : "openid user/*.rs user/Observation.cu";
+        defaultScope =
+            nurse
+                ? "openid user/*.cruds"
+                : "openid user/*.rs user/Observation.cu user/DocumentReference.cu";
       }
       case RELATIVE, PATIENT -> {
         String type = parsed == Role.RELATIVE ? "RelatedPerson" : "Patient";

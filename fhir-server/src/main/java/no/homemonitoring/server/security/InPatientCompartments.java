@@ -7,16 +7,19 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
- * The condition of a read rule: the resource belongs to the compartment of one of the caller's
- * patients. It decides what HAPI's {@code inCompartment("Patient", ids)} decides, in one walk over
- * the resource's patient references and a set lookup, where HAPI's rule walks the resource once for
- * every patient named. A municipality's nurse has hundreds of patients and a search returns up to
- * fifty resources, so that difference is most of the cost of authorising a read.
+ * The condition of a read or write rule: the resource belongs to the compartment of one of the
+ * caller's patients. It decides what HAPI's {@code inCompartment("Patient", ids)} decides, in one
+ * walk over the resource's patient references and a set lookup, where HAPI's rule walks the
+ * resource once for every patient named. A municipality's nurse has hundreds of patients and a
+ * search returns up to fifty resources, so that difference is most of the cost of authorising a
+ * read.
  *
- * <p>Only reads take this condition: a read is allowed before the resource is loaded (an instance
- * read names no patient, and a search is bound to the caller's patients by {@link
- * PatientSearchNarrowing}), and every resource that goes out is tested here. A read of a Patient by
- * id outside the set is refused before it reaches the database.
+ * <p>A read is allowed before the resource is loaded (an instance read names no patient, and a
+ * search is bound to the caller's patients by {@link PatientSearchNarrowing}), and every resource
+ * that goes out is tested here. A write is tested on the resource written and, for an update, on
+ * the one it replaces (HAPI checks both before storage), so nothing moves into or out of the
+ * caller's patients. A read or write of a Patient by id outside the set is refused before it
+ * reaches the database.
  */
 final class InPatientCompartments implements IAuthRuleTester {
 

@@ -94,7 +94,7 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
         directoryReads(rules);
         if (!patients.isEmpty()) {
           readInCompartments(rules, "nurse: own patients", inCompartments);
-          writeInCompartments(rules, "nurse: own patients", null, patients);
+          writeInCompartments(rules, "nurse: own patients", null, inCompartments);
           whoCanSee(rules, "nurse: who can see own patients' data", patients);
         }
         transactions(rules);
@@ -114,7 +114,7 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
               rules,
               "specialist: patients with a care relation or a stated purpose of use",
               inCompartments);
-          writeInCompartments(rules, "specialist: observations and notes", NOTES, patients);
+          writeInCompartments(rules, "specialist: observations and notes", NOTES, inCompartments);
         }
         transactions(rules);
       }
@@ -133,7 +133,7 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
         if (!patients.isEmpty()) {
           readInCompartments(rules, "patient: own data", inCompartments);
           writeInCompartments(
-              rules, "patient: consents for relatives", List.of("Consent"), patients);
+              rules, "patient: consents for relatives", List.of("Consent"), inCompartments);
           whoCanSee(rules, "patient: who can see own data", patients);
         }
       }
@@ -159,18 +159,34 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
   }
 
   /**
-   * Updates and creates of the given types (all if null) in the caller's patients' compartments.
+   * Updates and creates of the given types (all if null) in the caller's patients' compartments:
+   * the resource written (and, for an update, the one it replaces) must belong to one of them.
    */
   private static void writeInCompartments(
-      IAuthRuleBuilder rules, String name, List<String> types, List<IIdType> patients) {
+      IAuthRuleBuilder rules,
+      String name,
+      List<String> types,
+      InPatientCompartments inCompartments) {
     if (types == null) {
-      rules.allow(name).write().allResources().inCompartment("Patient", patients).andThen();
-      rules.allow(name).create().allResources().inCompartment("Patient", patients).andThen();
+      rules.allow(name).write().allResources().withAnyId().withTester(inCompartments).andThen();
+      rules.allow(name).create().allResources().withAnyId().withTester(inCompartments).andThen();
       return;
     }
     for (String type : types) {
-      rules.allow(name).write().resourcesOfType(type).inCompartment("Patient", patients).andThen();
-      rules.allow(name).create().resourcesOfType(type).inCompartment("Patient", patients).andThen();
+      rules
+          .allow(name)
+          .write()
+          .resourcesOfType(type)
+          .withAnyId()
+          .withTester(inCompartments)
+          .andThen();
+      rules
+          .allow(name)
+          .create()
+          .resourcesOfType(type)
+          .withAnyId()
+          .withTester(inCompartments)
+          .andThen();
     }
   }
 
