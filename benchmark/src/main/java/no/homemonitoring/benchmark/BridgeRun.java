@@ -125,6 +125,8 @@ final class BridgeRun {
   private PhaseResult enrolPatients(FhirEndpoint fhir) throws InterruptedException {
     BundleBuilder transaction = new BundleBuilder(FhirJson.context());
     transaction.setType("transaction");
+    // The patients' managing organisation (the municipality whose nurses may see them).
+    transaction.addTransactionUpdateEntry(SyntheticPopulation.municipality());
     for (int patient = 1; patient <= workload.patients(); patient++) {
       Patient resource = population.patient(patient);
       resource

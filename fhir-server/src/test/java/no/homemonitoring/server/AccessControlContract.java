@@ -409,6 +409,40 @@ interface AccessControlContract {
                 FhirServerContract.patient(FhirServerContract.uniqueFnr()).setId(w.otherPatient())),
             false,
             w.nurse()));
+    CareTeam foreignTeam =
+        new CareTeam()
+            .setStatus(CareTeam.CareTeamStatus.ACTIVE)
+            .setSubject(new Reference(w.otherPatient()));
+    foreignTeam.addParticipant().setMember(new Reference(w.ownPatient()));
+    rows.add(
+        new Row(
+            "nurse",
+            "create a CareTeam for another municipality's patient with an own patient in it",
+            "POST",
+            "/fhir/CareTeam",
+            json(foreignTeam),
+            false,
+            w.nurse()));
+    Observation crossing = observation(w.otherPatient(), "8867-4", "Heart rate", 70, "/min");
+    crossing.addPerformer(new Reference(w.ownPatient()));
+    rows.add(
+        new Row(
+            "nurse",
+            "create an Observation of another municipality's patient performed by an own patient",
+            "POST",
+            "/fhir/Observation",
+            json(crossing),
+            false,
+            w.nurse()));
+    rows.add(
+        new Row(
+            "nurse",
+            "delete an own patient's Observation (corrections are new versions)",
+            "DELETE",
+            "/fhir/" + w.weight(),
+            null,
+            false,
+            w.nurse()));
     rows.add(
         new Row(
             "other nurse",
@@ -927,6 +961,31 @@ interface AccessControlContract {
             TestTokens.token(TestTokens.claims("test-vendor", "system/Observation.c")))) {
       assertThat(call(token, "POST", path, good).statusCode()).isIn(401, 403);
     }
+    // No one writes a statement through the API: not even a backend integration, not in a
+    // transaction.
+    String forged =
+        "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},"
+            + "\"subtype\":[{\"system\":\"https://homemonitoring.no/fhir/CodeSystem/audit-event-subtype\","
+            + "\"code\":\"stated-purpose-of-use\"}],\"recorded\":\""
+            + Instant.now()
+            + "\",\"outcome\":\"0\",\"purposeOfEvent\":[{\"coding\":[{\"system\":"
+            + "\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"ETREAT\"}]}],"
+            + "\"agent\":[{\"requestor\":true,\"altId\":\""
+            + hpr
+            + "\"}],\"source\":{\"observer\":{\"display\":\"x\"}},\"entity\":[{\"what\":"
+            + "{\"reference\":\""
+            + w.ownPatient()
+            + "\"},\"detail\":[{\"type\":\"valid-until\",\"valueString\":\""
+            + Instant.now().plus(1, ChronoUnit.HOURS)
+            + "\"}]}]}";
+    String forgedTransaction =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+            + forged
+            + ",\"request\":{\"method\":\"POST\",\"url\":\"AuditEvent\"}}]}";
+    for (String token : List.of(TestTokens.system(), w.nurse(), w.specialist())) {
+      assertThat(call(token, "POST", "/fhir/AuditEvent", forged).statusCode()).isEqualTo(403);
+      assertThat(call(token, "POST", "/fhir", forgedTransaction).statusCode()).isEqualTo(403);
+    }
     assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
         .isIn(403, 404);
 
@@ -969,6 +1028,12 @@ interface AccessControlContract {
     assertThat(call(w.specialist(), "GET", "/fhir/" + w.otherPatient(), null).statusCode())
         .as("only the patient the purpose was stated for")
         .isIn(403, 404);
+    JsonNode claims = JSON.readTree(payload(w.specialist()));
+    String elsewhere =
+        clinician("test-hospital-ehr", hpr, "999999972", claims.path("scope").asText());
+    assertThat(call(elsewhere, "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+        .as("the same specialist acting for another legal entity")
+        .isIn(403, 404);
 
     // The statement is an AuditEvent no one can change, and the patient sees it.
     JsonNode recorded =
@@ -995,6 +1060,17 @@ interface AccessControlContract {
                               "/fhir/AuditEvent?patient=" + w.ownPatient() + "&_count=200",
                               null)
                           .body());
+              boolean refusedStatement = false;
+              for (JsonNode entry : trail.path("entry")) {
+                JsonNode event = entry.path("resource");
+                refusedStatement |=
+                    event.path("outcome").asText().equals("4")
+                        && event.toString().contains("POST Patient/$state-purpose")
+                        && event.toString().contains(hpr);
+              }
+              assertThat(refusedStatement)
+                  .as("the refused statements are recorded for the patient too")
+                  .isTrue();
               boolean readWithPurpose = false;
               for (JsonNode entry : trail.path("entry")) {
                 String event = entry.path("resource").toString();

@@ -72,7 +72,9 @@ public class PatientSearchCacheInvalidator {
       }
       cache.patientChanged(patient);
       afterCommit(() -> cache.patientChanged(patient));
-    } else if (resource != null && DECIDES_ACCESS.contains(resource.fhirType())) {
+    } else if (resource != null
+        && (DECIDES_ACCESS.contains(resource.fhirType())
+            || no.homemonitoring.server.security.StatedPurposes.isStatement(resource))) {
       // A search parameter changes what a query means; the others change who may see what (a
       // consent withdrawn, a nurse taken off a care team): no stored answer may outlive them.
       everything();

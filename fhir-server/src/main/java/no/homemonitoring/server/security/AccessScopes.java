@@ -240,6 +240,7 @@ public class AccessScopes {
       StatedPurposes.Statement statement = StatedPurposes.read((AuditEvent) found);
       if (statement == null
           || !caller.hprNumber().equals(statement.hprNumber())
+          || !Objects.equals(caller.legalEntity(), statement.legalEntity())
           || !now.isBefore(statement.validUntil())) {
         continue;
       }

@@ -41,6 +41,7 @@ public class AuditTrail {
   static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
   static final String ROLE_SYSTEM = "https://homemonitoring.no/fhir/CodeSystem/access-role";
   static final String PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+  static final String LEGAL_ENTITY = "legal entity";
   static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
   private static final String PATIENTS = AuditTrail.class.getName() + ".patients";
 
@@ -229,7 +230,7 @@ public class AuditTrail {
     if (remoteAddress != null) {
       user.getNetwork().setAddress(remoteAddress).setType(AuditEvent.AuditEventAgentNetworkType._2);
     }
-    organisation(event, caller.legalEntity(), "legal entity");
+    organisation(event, caller.legalEntity(), LEGAL_ENTITY);
     organisation(event, caller.unit(), "unit");
     AuditEvent.AuditEventAgentComponent client = event.addAgent();
     client.setRequestor(false);
@@ -382,6 +383,11 @@ public class AuditTrail {
       }
     }
     return ids;
+  }
+
+  /** Records that a request concerned this patient (for a refusal the server did not look up). */
+  static void concerned(RequestDetails request, String patientId) {
+    touched(request, patientId, "E");
   }
 
   private static void touched(RequestDetails request, String patientId, String action) {

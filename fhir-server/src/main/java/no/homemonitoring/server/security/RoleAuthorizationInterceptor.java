@@ -84,7 +84,9 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
             ? List.of()
             : scope.patientIds().stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
     InPatientCompartments inCompartments =
-        scope.unrestricted() ? null : new InPatientCompartments(scope.patientIds());
+        scope.unrestricted() ? null : InPatientCompartments.anyOf(scope.patientIds());
+    InPatientCompartments allInCompartments =
+        scope.unrestricted() ? null : InPatientCompartments.allOf(scope.patientIds());
     switch (caller.role()) {
       case SYSTEM -> {
         rules.allowAll("backend integration (limited by its system/ scopes)");
@@ -94,7 +96,7 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
         directoryReads(rules);
         if (!patients.isEmpty()) {
           readInCompartments(rules, "nurse: own patients", inCompartments);
-          writeInCompartments(rules, "nurse: own patients", null, inCompartments);
+          writeInCompartments(rules, "nurse: own patients", null, allInCompartments);
           whoCanSee(rules, "nurse: who can see own patients' data", patients);
         }
         transactions(rules);
@@ -114,7 +116,8 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
               rules,
               "specialist: patients with a care relation or a stated purpose of use",
               inCompartments);
-          writeInCompartments(rules, "specialist: observations and notes", NOTES, inCompartments);
+          writeInCompartments(
+              rules, "specialist: observations and notes", NOTES, allInCompartments);
         }
         transactions(rules);
       }
@@ -133,7 +136,7 @@ public class RoleAuthorizationInterceptor extends AuthorizationInterceptor {
         if (!patients.isEmpty()) {
           readInCompartments(rules, "patient: own data", inCompartments);
           writeInCompartments(
-              rules, "patient: consents for relatives", List.of("Consent"), inCompartments);
+              rules, "patient: consents for relatives", List.of("Consent"), allInCompartments);
           whoCanSee(rules, "patient: who can see own data", patients);
         }
       }

@@ -40,9 +40,9 @@ import org.hl7.fhir.r4.model.StringType;
  * delete it through the API, and the patient sees it among who looked at their data): the
  * specialist as requesting agent with their HPR number, the legal entity, the patient, the purpose
  * of event with the reason as its text, and the end of the access as an entity detail. While it
- * holds, {@link AccessScopes} counts the patient among the specialist's, the access rules are the
- * specialist's usual ones (reads; writes of observations and notes), and every access is audited
- * with the stated purpose.
+ * holds, {@link AccessScopes} counts the patient among the specialist's (the same HPR number acting
+ * for the same legal entity), the access rules are the specialist's usual ones (reads; writes of
+ * observations and notes), and every access is audited with the stated purpose.
  */
 public class StatedPurposes {
 
@@ -62,7 +62,8 @@ public class StatedPurposes {
       Map.of("TREAT", "treatment", "ETREAT", "emergency treatment", "COC", "coordination of care");
 
   /** One recorded statement, as {@link AccessScopes} reads it. */
-  public record Statement(String hprNumber, String patientId, Coding purpose, Instant validUntil) {}
+  public record Statement(
+      String hprNumber, String legalEntity, String patientId, Coding purpose, Instant validUntil) {}
 
   private final DaoRegistry daoRegistry;
   private final AuditTrail auditTrail;
@@ -93,9 +94,13 @@ public class StatedPurposes {
       return null;
     }
     String hpr = null;
+    String legalEntity = null;
     for (AuditEvent.AuditEventAgentComponent agent : event.getAgent()) {
       if (agent.getRequestor() && agent.hasAltId()) {
         hpr = agent.getAltId();
+      }
+      if (AuditTrail.LEGAL_ENTITY.equals(agent.getType().getText())) {
+        legalEntity = agent.getWho().getIdentifier().getValue();
       }
     }
     String patientId = null;
@@ -123,7 +128,35 @@ public class StatedPurposes {
     if (hpr == null || patientId == null || until == null || purpose == null) {
       return null;
     }
-    return new Statement(hpr, patientId, purpose, until);
+    return new Statement(hpr, legalEntity, patientId, purpose, until);
+  }
+
+  private static Duration validated(Coding purpose, StringType reason, IntegerType hours) {
+    if (purpose == null
+        || !AuditTrail.ACT_REASON.equals(purpose.getSystem())
+        || !PURPOSES.containsKey(purpose.getCode())) {
+      throw new InvalidRequestException(
+          "Parameter 'purpose' must be one of "
+              + String.join(", ", PURPOSES.keySet().stream().sorted().toList())
+              + " of "
+              + AuditTrail.ACT_REASON
+              + ".");
+    }
+    String why = reason == null || reason.getValue() == null ? "" : reason.getValue().strip();
+    if (why.length() < 5 || why.length() > 500) {
+      throw new InvalidRequestException(
+          "Parameter 'reason' must say in words why the data is needed (5 to 500 characters).");
+    }
+    Duration duration = DEFAULT;
+    if (hours != null && hours.getValue() != null) {
+      if (hours.getValue() < 1 || hours.getValue() > LONGEST.toHours()) {
+        throw new InvalidRequestException(
+            "Parameter 'hours' must be between 1 and " + LONGEST.toHours() + ".");
+      }
+      duration = Duration.ofHours(hours.getValue());
+    }
+
+    return duration;
   }
 
   @Operation(name = OPERATION, type = org.hl7.fhir.r4.model.Patient.class)
@@ -150,30 +183,6 @@ public class StatedPurposes {
               + AccessScopes.FNR
               + " and an 11-digit value.");
     }
-    if (purpose == null
-        || !AuditTrail.ACT_REASON.equals(purpose.getSystem())
-        || !PURPOSES.containsKey(purpose.getCode())) {
-      throw new InvalidRequestException(
-          "Parameter 'purpose' must be one of "
-              + String.join(", ", PURPOSES.keySet().stream().sorted().toList())
-              + " of "
-              + AuditTrail.ACT_REASON
-              + ".");
-    }
-    String why = reason == null || reason.getValue() == null ? "" : reason.getValue().strip();
-    if (why.length() < 5 || why.length() > 500) {
-      throw new InvalidRequestException(
-          "Parameter 'reason' must say in words why the data is needed (5 to 500 characters).");
-    }
-    Duration duration = DEFAULT;
-    if (hours != null && hours.getValue() != null) {
-      if (hours.getValue() < 1 || hours.getValue() > LONGEST.toHours()) {
-        throw new InvalidRequestException(
-            "Parameter 'hours' must be between 1 and " + LONGEST.toHours() + ".");
-      }
-      duration = Duration.ofHours(hours.getValue());
-    }
-
     SearchParameterMap byId =
         SearchParameterMap.newSynchronous(
             "identifier", new TokenParam(AccessScopes.FNR, patient.getValue()));
@@ -189,6 +198,14 @@ public class StatedPurposes {
               : "More than one patient has this national id; ask the home-care service.");
     }
     String patientId = found.get(0).getIdElement().getIdPart();
+    Duration duration;
+    try {
+      duration = validated(purpose, reason, hours);
+    } catch (InvalidRequestException refused) {
+      // The refusal is audited for the patient it concerned.
+      AuditTrail.concerned(request, patientId);
+      throw refused;
+    }
     Instant until = clock.instant().plus(duration);
 
     AuditEvent event =
@@ -212,7 +229,7 @@ public class StatedPurposes {
         new CodeableConcept(
                 new Coding(
                     AuditTrail.ACT_REASON, purpose.getCode(), PURPOSES.get(purpose.getCode())))
-            .setText(why));
+            .setText(reason.getValue().strip()));
     for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
       if (entity.getWhat().getReference() != null
           && entity.getWhat().getReference().startsWith("Patient/")) {

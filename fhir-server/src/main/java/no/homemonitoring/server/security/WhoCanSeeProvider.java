@@ -148,7 +148,9 @@ public class WhoCanSeeProvider {
                   : "")
               + ": "
               + reason
-              + "; reads and writes observations and notes until "
+              + "; acting for organisation "
+              + statement.legalEntity()
+              + ", reads and writes observations and notes until "
               + statement.validUntil(),
           new Reference("AuditEvent/" + event.getIdElement().getIdPart()));
     }

@@ -12,8 +12,10 @@ import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ class InPatientCompartmentsTest {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
 
-  private final InPatientCompartments tester = new InPatientCompartments(Set.of("a", "b"));
+  private final InPatientCompartments tester = InPatientCompartments.anyOf(Set.of("a", "b"));
+  private final InPatientCompartments writes = InPatientCompartments.allOf(Set.of("a", "b"));
 
   @Test
   void anObservationIsInsideWhenItsSubjectIsOneOfThePatients() {
@@ -57,6 +60,44 @@ class InPatientCompartmentsTest {
   void anIncomingResourceIsTestedItself() {
     assertThat(tester.matches(request(observationOf("Patient/a"), null))).isTrue();
     assertThat(tester.matches(request(observationOf("Patient/c"), null))).isFalse();
+  }
+
+  @Test
+  void aWriteMustNameOnlyThePatientsAndAtLeastOne() {
+    Observation crossing = observationOf("Patient/c");
+    crossing.addPerformer(new Reference("Patient/a"));
+    assertThat(tester.matches(request(crossing, null))).as("a read: one is enough").isTrue();
+    assertThat(writes.matches(request(crossing, null))).isFalse();
+    Observation own = observationOf("Patient/a");
+    own.addPerformer(new Reference("Patient/b"));
+    assertThat(writes.matches(request(own, null))).isTrue();
+    assertThat(writes.matches(request(new Observation(), null))).isFalse();
+
+    CareTeam team = new CareTeam().setSubject(new Reference("Patient/c"));
+    team.addParticipant().setMember(new Reference("Patient/a"));
+    assertThat(writes.matches(request(team, null)))
+        .as("a care team for someone else's patient, with an own patient in it")
+        .isFalse();
+
+    Patient outside = new Patient();
+    outside.setId("Patient/c");
+    outside.addLink().setOther(new Reference("Patient/a"));
+    assertThat(writes.matches(request(outside, null))).isFalse();
+  }
+
+  @Test
+  void aPatchDocumentIsLeftToTheChecksOfTheResourceBeforeAndAfter() {
+    SystemRequestDetails details = new SystemRequestDetails();
+    details.setFhirContext(FHIR);
+    RuleTestRequest patch =
+        new RuleTestRequest(
+            PolicyEnum.ALLOW,
+            RestOperationTypeEnum.PATCH,
+            details,
+            new IdType("Observation/1"),
+            new Parameters(),
+            mock(IRuleApplier.class));
+    assertThat(writes.matches(patch)).isTrue();
   }
 
   private static Observation observationOf(String subject) {
