@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import no.homemonitoring.server.validation.ProfileValidatingInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -83,7 +84,7 @@ public class ObservationWriter implements ObservationSink, IngestProcessor.Batch
 
   @Override
   public void transaction(Bundle transaction) {
-    system.transaction(new SystemRequestDetails(), transaction);
+    system.transaction(bridge(), transaction);
   }
 
   @Override
@@ -101,7 +102,7 @@ public class ObservationWriter implements ObservationSink, IngestProcessor.Batch
       Optional<Observation> existing = read(id);
       try {
         if (existing.isEmpty()) {
-          DaoMethodOutcome created = observations.update(observation, new SystemRequestDetails());
+          DaoMethodOutcome created = observations.update(observation, bridge());
           return new Written(MeasurementOutcome.CREATED, null, id, version(created));
         }
         Observation stored = existing.get();
@@ -110,7 +111,7 @@ public class ObservationWriter implements ObservationSink, IngestProcessor.Batch
           return new Written(MeasurementOutcome.DUPLICATE, "already stored", id, storedVersion);
         }
         if (editedAt != null && isLaterEdit(editedAt, stored)) {
-          DaoMethodOutcome updated = observations.update(observation, new SystemRequestDetails());
+          DaoMethodOutcome updated = observations.update(observation, bridge());
           return new Written(
               MeasurementOutcome.UPDATED, "edited by the vendor", id, version(updated));
         }
@@ -128,6 +129,13 @@ public class ObservationWriter implements ObservationSink, IngestProcessor.Batch
         }
       }
     }
+  }
+
+  /** A server-internal request that writes Observations the bridge built. */
+  private static SystemRequestDetails bridge() {
+    SystemRequestDetails request = new SystemRequestDetails();
+    request.getUserData().put(ProfileValidatingInterceptor.BUILT_BY_BRIDGE, Boolean.TRUE);
+    return request;
   }
 
   private Optional<Observation> read(String id) {

@@ -1,8 +1,10 @@
 package no.homemonitoring.server.validation;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
@@ -10,11 +12,14 @@ import ca.uhn.fhir.validation.ValidationResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import no.homemonitoring.profiles.ProfileValidator;
 import no.homemonitoring.profiles.Profiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -25,6 +30,9 @@ import org.hl7.fhir.r4.model.StringType;
  * a batch or transaction entry, the demo loader. A resource that fails is refused with 422 and an
  * OperationOutcome with one issue per error, each naming the element and the rule; nothing of it is
  * stored. A resource that passes is stored declaring the profile in {@code meta.profile}.
+ *
+ * <p>Observations the device bridge built are validated once per shape ({@link ObservationShape}):
+ * readings differ only in values, times and ids, and the validator's answer does not.
  *
  * <p>Inside a batch only the failing entry is refused; HAPI reports it with this exception's
  * message, so the message carries every error too.
@@ -47,20 +55,47 @@ public class ProfileValidatingInterceptor {
             .register(meterRegistry);
   }
 
+  /**
+   * A request whose user data holds this key with {@code true} writes Observations the device
+   * bridge built: one that has the shape of an Observation that passed before ({@link
+   * ObservationShape}) passes without being validated again.
+   */
+  public static final String BUILT_BY_BRIDGE =
+      ProfileValidatingInterceptor.class.getName() + ".bridge";
+
+  private static final int MAX_SHAPES = 2_000;
+
+  /** Shapes of bridge-built Observations that passed, with the profile they passed. */
+  private final Map<String, String> passedShapes = new ConcurrentHashMap<>();
+
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
-  public void created(IBaseResource resource) {
-    check(resource);
+  public void created(IBaseResource resource, RequestDetails request) {
+    check(resource, request);
   }
 
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
-  public void updated(IBaseResource previous, IBaseResource resource) {
-    check(resource);
+  public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+    check(resource, request);
   }
 
   void check(IBaseResource resource) {
+    check(resource, null);
+  }
+
+  void check(IBaseResource resource, RequestDetails request) {
     Optional<String> profile = Profiles.profileFor(resource);
     if (profile.isEmpty()) {
       return;
+    }
+    String shape = null;
+    if (request != null
+        && Boolean.TRUE.equals(request.getUserData().get(BUILT_BY_BRIDGE))
+        && resource instanceof Observation observation) {
+      shape = ObservationShape.of(FhirContext.forR4Cached(), observation);
+      if (profile.get().equals(passedShapes.get(shape))) {
+        declare(resource, profile.get());
+        return;
+      }
     }
     ValidationResult result = timer.record(() -> validator.validate(resource, profile.get()));
     List<SingleValidationMessage> errors =
@@ -71,10 +106,25 @@ public class ProfileValidatingInterceptor {
       throw new UnprocessableEntityException(
           message(resource, profile.get(), errors), outcome(profile.get(), errors));
     }
-    Resource stored = (Resource) resource;
-    if (!stored.getMeta().hasProfile(profile.get())) {
-      stored.getMeta().addProfile(profile.get());
+    if (shape != null) {
+      if (passedShapes.size() >= MAX_SHAPES) {
+        passedShapes.clear();
+      }
+      passedShapes.put(shape, profile.get());
     }
+    declare(resource, profile.get());
+  }
+
+  private static void declare(IBaseResource resource, String profile) {
+    Resource stored = (Resource) resource;
+    if (!stored.getMeta().hasProfile(profile)) {
+      stored.getMeta().addProfile(profile);
+    }
+  }
+
+  /** How many resources were validated (not passed by shape). */
+  long validations() {
+    return timer.count();
   }
 
   static String message(
