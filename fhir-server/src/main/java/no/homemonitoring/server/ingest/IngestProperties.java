@@ -30,7 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("homemonitoring.ingest")
 public record IngestProperties(
     @DefaultValue("5m") Duration replayWindow,
-    @DefaultValue("2") int workers,
+    @DefaultValue("1") int workers,
     @DefaultValue("8") int maxAttempts,
     @DefaultValue("1s") Duration firstRetry,
     @DefaultValue("5m") Duration maxRetry,
