@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replayWindow how far a signed request's timestamp may be from the server's clock; a
  *     signature is accepted once within it
  * @param workers threads that turn stored payloads into Observations
+ * @param batchSize submissions one worker pass claims and stores in one transaction
  * @param maxAttempts attempts before a payload goes to the dead letters
  * @param firstRetry wait before the first retry; each further retry waits twice as long
  * @param maxRetry the longest wait between attempts
@@ -31,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IngestProperties(
     @DefaultValue("5m") Duration replayWindow,
     @DefaultValue("1") int workers,
+    @DefaultValue("32") int batchSize,
     @DefaultValue("8") int maxAttempts,
     @DefaultValue("1s") Duration firstRetry,
     @DefaultValue("5m") Duration maxRetry,

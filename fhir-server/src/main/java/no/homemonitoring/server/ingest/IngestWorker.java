@@ -36,9 +36,6 @@ public class IngestWorker implements SmartLifecycle {
   private final IngestProperties properties;
   private final Clock clock;
 
-  /** Submissions one pass claims and processes together. */
-  static final int BATCH_SIZE = 32;
-
   private final AtomicInteger passes = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean pending =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -127,7 +124,9 @@ public class IngestWorker implements SmartLifecycle {
     try {
       while (running) {
         pending.set(false);
-        List<Submission> claimed = store.claimDue(clock.instant(), properties.lease(), BATCH_SIZE);
+        List<Submission> claimed =
+            store.claimDue(
+                clock.instant(), properties.lease(), Math.max(1, properties.batchSize()));
         if (claimed.isEmpty()) {
           if (!pending.get()) {
             return;
