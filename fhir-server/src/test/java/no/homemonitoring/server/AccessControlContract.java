@@ -1185,7 +1185,8 @@ interface AccessControlContract {
         + "\"},\"description\":\"Cardiology note\",\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"QmxvZGRyeWtrIHN0YWJpbHQu\"}}]}";
   }
 
-  private static String statement(String fnr, String purpose, String reason, int hours) {
+  /** The body of a {@code $state-purpose} call. */
+  static String statement(String fnr, String purpose, String reason, int hours) {
     org.hl7.fhir.r4.model.Parameters parameters = new org.hl7.fhir.r4.model.Parameters();
     parameters
         .addParameter()
@@ -1310,7 +1311,8 @@ interface AccessControlContract {
     return consent;
   }
 
-  private HttpResponse<String> call(String token, String method, String path, String body)
+  /** A request with the token (none if null) and, if given, a FHIR JSON body. */
+  default HttpResponse<String> call(String token, String method, String path, String body)
       throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));

@@ -6,17 +6,13 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import no.homemonitoring.profiles.CoreDefinitions;
 import no.homemonitoring.server.config.StartupGateConfiguration.StartupGates;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -80,22 +76,12 @@ class H2FhirServerIT extends FhirServerContract {
             .execute()
             .getIdentifierFirstRep()
             .getValue();
-    Parameters statement = new Parameters();
-    statement
-        .addParameter()
-        .setName("patient")
-        .setValue(new Identifier().setSystem(FNR).setValue(fnr));
-    statement
-        .addParameter()
-        .setName("purpose")
-        .setValue(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "COC", null));
-    statement.addParameter().setName("reason").setValue(new StringType("joint care planning"));
     HttpResponse<String> stated =
-        send(
+        call(
             w.specialist(),
             "POST",
             "/fhir/Patient/$state-purpose",
-            FHIR.newJsonParser().encodeResourceToString(statement));
+            AccessControlContract.statement(fnr, "COC", "joint care planning", 8));
     assertThat(stated.statusCode()).as(stated.body()).isEqualTo(200);
     String record =
         ((Reference)
@@ -104,7 +90,7 @@ class H2FhirServerIT extends FhirServerContract {
                     .getParameter("record")
                     .getValue())
             .getReference();
-    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
         .isEqualTo(200);
 
     IFhirResourceDao<AuditEvent> audit =
@@ -116,32 +102,16 @@ class H2FhirServerIT extends FhirServerContract {
         .filter(detail -> detail.getType().equals("valid-until"))
         .forEach(detail -> detail.setValue(new StringType(end.toString())));
     audit.update(event, new SystemRequestDetails());
-    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
         .isEqualTo(200);
 
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 200);
-    assertThat(send(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
+    assertThat(call(w.specialist(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
         .isIn(403, 404);
     assertThat(
-            send(w.specialist(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
+            call(w.specialist(), "GET", "/fhir/Observation?patient=" + w.ownPatient(), null)
                 .statusCode())
         .isIn(403, 404);
-  }
-
-  private HttpResponse<String> send(String token, String method, String path, String body)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Authorization", "Bearer " + token);
-    if (body != null) {
-      request.header("Content-Type", "application/fhir+json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -6,8 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -15,7 +13,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -223,25 +219,10 @@ public class AccessScopes {
       return null;
     }
     Instant now = clock.instant();
-    SearchParameterMap map =
-        SearchParameterMap.newSynchronous(
-            "subtype", new TokenParam(StatedPurposes.SUBTYPE_SYSTEM, StatedPurposes.SUBTYPE));
-    map.add(
-        "date",
-        new DateParam(
-            ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(now.minus(StatedPurposes.LONGEST))));
-    map.setLoadSynchronousUpTo(50_000);
     Instant first = null;
-    for (IBaseResource found :
-        daoRegistry
-            .getResourceDao("AuditEvent")
-            .search(map, new SystemRequestDetails())
-            .getAllResources()) {
-      StatedPurposes.Statement statement = StatedPurposes.read((AuditEvent) found);
-      if (statement == null
-          || !caller.hprNumber().equals(statement.hprNumber())
-          || !Objects.equals(caller.legalEntity(), statement.legalEntity())
-          || !now.isBefore(statement.validUntil())) {
+    for (StatedPurposes.Statement statement : StatedPurposes.holding(daoRegistry, now, null)) {
+      if (!caller.hprNumber().equals(statement.hprNumber())
+          || !Objects.equals(caller.legalEntity(), statement.legalEntity())) {
         continue;
       }
       if (!grounds.containsKey(statement.patientId())) {
@@ -255,8 +236,8 @@ public class AccessScopes {
                 + statement.purpose().getCode()
                 + " until "
                 + statement.validUntil()
-                + " (AuditEvent/"
-                + found.getIdElement().getIdPart()
+                + " ("
+                + statement.record()
                 + ")");
         if (first == null || statement.validUntil().isBefore(first)) {
           first = statement.validUntil();

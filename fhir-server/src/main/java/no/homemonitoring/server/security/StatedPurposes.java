@@ -7,6 +7,9 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -16,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -62,8 +67,47 @@ public class StatedPurposes {
       Map.of("TREAT", "treatment", "ETREAT", "emergency treatment", "COC", "coordination of care");
 
   /** One recorded statement, as {@link AccessScopes} reads it. */
+  /**
+   * One recorded statement, as {@link AccessScopes} and {@link WhoCanSeeProvider} read it.
+   *
+   * @param record the AuditEvent that records it ({@code AuditEvent/id})
+   */
   public record Statement(
-      String hprNumber, String legalEntity, String patientId, Coding purpose, Instant validUntil) {}
+      String hprNumber,
+      String legalEntity,
+      String patientId,
+      Coding purpose,
+      String reason,
+      Instant validUntil,
+      String record) {}
+
+  /**
+   * The statements that still hold at {@code now}: of one patient ({@code Patient/id}), or of all
+   * patients if null.
+   */
+  static List<Statement> holding(DaoRegistry daoRegistry, Instant now, String patient) {
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous("subtype", new TokenParam(SUBTYPE_SYSTEM, SUBTYPE));
+    map.add(
+        "date",
+        new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(now.minus(LONGEST))));
+    if (patient != null) {
+      map.add("entity", new ReferenceParam(patient));
+    }
+    map.setLoadSynchronousUpTo(50_000);
+    List<Statement> holding = new ArrayList<>();
+    for (IBaseResource found :
+        daoRegistry
+            .getResourceDao("AuditEvent")
+            .search(map, new SystemRequestDetails())
+            .getAllResources()) {
+      Statement statement = read((AuditEvent) found);
+      if (statement != null && now.isBefore(statement.validUntil())) {
+        holding.add(statement);
+      }
+    }
+    return holding;
+  }
 
   private final DaoRegistry daoRegistry;
   private final AuditTrail auditTrail;
@@ -128,7 +172,16 @@ public class StatedPurposes {
     if (hpr == null || patientId == null || until == null || purpose == null) {
       return null;
     }
-    return new Statement(hpr, legalEntity, patientId, purpose, until);
+    String reason =
+        event.getPurposeOfEvent().isEmpty() ? "" : event.getPurposeOfEventFirstRep().getText();
+    return new Statement(
+        hpr,
+        legalEntity,
+        patientId,
+        purpose,
+        reason,
+        until,
+        "AuditEvent/" + event.getIdElement().getIdPart());
   }
 
   private static Duration validated(Coding purpose, StringType reason, IntegerType hours) {

@@ -5,16 +5,12 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Date;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -117,24 +113,8 @@ public class WhoCanSeeProvider {
     }
 
     Date now = new Date();
-    SearchParameterMap statements =
-        SearchParameterMap.newSynchronous("entity", new ReferenceParam(reference));
-    statements.add(
-        "subtype", new TokenParam(StatedPurposes.SUBTYPE_SYSTEM, StatedPurposes.SUBTYPE));
-    statements.add(
-        "date",
-        new DateParam(
-            ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
-            Date.from(now.toInstant().minus(StatedPurposes.LONGEST))));
-    for (IBaseResource found :
-        daoRegistry.getResourceDao("AuditEvent").search(statements, system).getAllResources()) {
-      AuditEvent event = (AuditEvent) found;
-      StatedPurposes.Statement statement = StatedPurposes.read(event);
-      if (statement == null || !now.toInstant().isBefore(statement.validUntil())) {
-        continue;
-      }
-      String reason =
-          event.getPurposeOfEvent().isEmpty() ? "" : event.getPurposeOfEventFirstRep().getText();
+    for (StatedPurposes.Statement statement :
+        StatedPurposes.holding(daoRegistry, now.toInstant(), reference)) {
       actor(
           answer,
           new Reference()
@@ -147,12 +127,12 @@ public class WhoCanSeeProvider {
                   ? " (" + statement.purpose().getDisplay() + ")"
                   : "")
               + ": "
-              + reason
+              + statement.reason()
               + "; acting for organisation "
               + statement.legalEntity()
               + ", reads and writes observations and notes until "
               + statement.validUntil(),
-          new Reference("AuditEvent/" + event.getIdElement().getIdPart()));
+          new Reference(statement.record()));
     }
 
     for (IBaseResource found : search("Consent", "patient", reference)) {

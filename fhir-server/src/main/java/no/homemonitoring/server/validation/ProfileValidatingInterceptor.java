@@ -78,10 +78,6 @@ public class ProfileValidatingInterceptor {
     check(resource, request);
   }
 
-  void check(IBaseResource resource) {
-    check(resource, null);
-  }
-
   void check(IBaseResource resource, RequestDetails request) {
     Optional<String> profile = Profiles.profileFor(resource);
     if (profile.isEmpty()) {
@@ -120,11 +116,6 @@ public class ProfileValidatingInterceptor {
     if (!stored.getMeta().hasProfile(profile)) {
       stored.getMeta().addProfile(profile);
     }
-  }
-
-  /** How many resources were validated (not passed by shape). */
-  long validations() {
-    return timer.count();
   }
 
   static String message(
