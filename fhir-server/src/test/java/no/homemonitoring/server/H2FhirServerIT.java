@@ -27,7 +27,10 @@ import org.springframework.context.ApplicationContext;
 /** The server contract on the embedded H2 database (in memory for the test). */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.datasource.url=jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1")
+    properties = {
+      "spring.datasource.url=jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1",
+      "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
+    })
 class H2FhirServerIT extends FhirServerContract {
 
   @LocalServerPort int port;

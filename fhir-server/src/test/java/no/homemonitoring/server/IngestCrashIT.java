@@ -2,19 +2,11 @@ package no.homemonitoring.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -45,17 +36,15 @@ class IngestCrashIT {
 
   @Test
   void everyAcknowledgedMeasurementIsStoredExactlyOnceAfterAKillAndARestart() throws Exception {
-    int port = freePort();
-    String baseUrl = "http://localhost:" + port;
+    int port = KillableServer.freePort();
     Map<String, String> acknowledged = new HashMap<>();
     List<IdType> patients = new ArrayList<>();
     List<String> users = new ArrayList<>();
 
     // 1. Processing off: every push is acknowledged and none is processed yet.
-    Process first = start(port, "homemonitoring.ingest.processing=false");
+    KillableServer first = start(port, "homemonitoring.ingest.processing=false");
     try {
-      awaitUp(baseUrl, first);
-      IGenericClient fhir = client(baseUrl);
+      IGenericClient fhir = first.client();
       for (int i = 0; i < 2; i++) {
         String user = "crash-" + UUID.randomUUID();
         users.add(user);
@@ -72,25 +61,23 @@ class IngestCrashIT {
                     .toUnqualifiedVersionless()
                     .getValue()));
       }
-      pushAll(baseUrl, users.get(0), acknowledged);
+      pushAll(first.baseUrl, users.get(0), acknowledged);
     } finally {
-      kill(first);
+      first.kill();
     }
 
     // 2. Processing on, killed while it works through the inbox and takes new pushes.
-    Process second = start(port, "homemonitoring.ingest.processing=true");
+    KillableServer second = start(port, "homemonitoring.ingest.processing=true");
     try {
-      awaitUp(baseUrl, second);
-      pushAll(baseUrl, users.get(1), acknowledged);
+      pushAll(second.baseUrl, users.get(1), acknowledged);
     } finally {
-      kill(second);
+      second.kill();
     }
 
     // 3. After the restart everything acknowledged is stored, and nothing twice.
-    Process third = start(port, "homemonitoring.ingest.processing=true");
+    KillableServer third = start(port, "homemonitoring.ingest.processing=true");
     try {
-      awaitUp(baseUrl, third);
-      TestVendors.Client vendor = TestVendors.Client.hmac(baseUrl);
+      TestVendors.Client vendor = TestVendors.Client.hmac(third.baseUrl);
       Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
       for (String submission : acknowledged.keySet()) {
         JsonNode status;
@@ -112,7 +99,7 @@ class IngestCrashIT {
                         .as(m.toString())
                         .isIn("created", "duplicate"));
       }
-      IGenericClient fhir = client(baseUrl);
+      IGenericClient fhir = third.client();
       for (IdType patient : patients) {
         Bundle observations =
             fhir.search()
@@ -131,7 +118,7 @@ class IngestCrashIT {
             .doesNotHaveDuplicates();
       }
     } finally {
-      kill(third);
+      third.kill();
     }
   }
 
@@ -152,77 +139,19 @@ class IngestCrashIT {
     }
   }
 
-  /** The server in a JVM of its own, on the test's file database, killable with SIGKILL. */
-  private Process start(int port, String... settings) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx600m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FhirServerApplication.class.getName());
-    command.add("--server.port=" + port);
-    command.add("--homemonitoring.data-dir=" + dataDir);
-    command.add("--homemonitoring.ingest.lease=2s");
-    command.add("--homemonitoring.ingest.poll=300ms");
-    command.add("--homemonitoring.ingest.vendors." + TestVendors.HMAC_VENDOR + ".name=Acme");
-    for (String setting : settings) {
-      command.add("--" + setting);
-    }
-    command.addAll(TestTokens.arguments());
-    ProcessBuilder builder = new ProcessBuilder(command);
+  private KillableServer start(int port, String setting) throws Exception {
     // The secret reaches the server through its environment, as in production.
-    builder
-        .environment()
-        .put(
+    return KillableServer.start(
+        dataDir,
+        port,
+        Map.of(
             "HOMEMONITORING_INGEST_VENDORS_"
                 + TestVendors.HMAC_VENDOR.toUpperCase()
                 + "_HMACSECRET",
-            TestVendors.HMAC_SECRET);
-    Path log = Files.createTempFile(dataDir, "server-", ".log");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    return builder.start();
-  }
-
-  private static void awaitUp(String baseUrl, Process server) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(server.isAlive()).as("the server process is running").isTrue();
-      try {
-        HttpResponse<String> ready =
-            http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the server did not become ready");
-  }
-
-  /** SIGKILL: no shutdown hook, no graceful stop, no flush beyond what the database committed. */
-  private static void kill(Process server) throws InterruptedException {
-    server.destroyForcibly();
-    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-  }
-
-  private static IGenericClient client(String baseUrl) {
-    FhirContext fhir = FhirContext.forR4Cached();
-    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return TestTokens.asSystem(fhir.newRestfulGenericClient(baseUrl + "/fhir"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+            TestVendors.HMAC_SECRET),
+        "homemonitoring.ingest.lease=2s",
+        "homemonitoring.ingest.poll=300ms",
+        "homemonitoring.ingest.vendors." + TestVendors.HMAC_VENDOR + ".name=Acme",
+        setting);
   }
 }

@@ -6,7 +6,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 /** The server contract on a real PostgreSQL, started by the test itself (no Docker). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}")
 @ActiveProfiles("postgres")
 @Import(EmbeddedPostgresConfiguration.class)
 class PostgresFhirServerIT extends FhirServerContract {

@@ -29,13 +29,16 @@ class PostgresLifecycleIT {
     postgres.close();
   }
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir;
+
   @Test
   void secondStartOnTheSameDatabaseKeepsTheData() {
     String[] settings = {
       "spring.profiles.active=postgres",
       "spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
       "spring.datasource.username=postgres",
-      "spring.datasource.password="
+      "spring.datasource.password=",
+      "homemonitoring.data-dir=" + dataDir
     };
     String patientId;
     try (RunningServer server = RunningServer.start(settings)) {
@@ -61,7 +64,8 @@ class PostgresLifecycleIT {
                 RunningServer.start(
                     "spring.profiles.active=postgres",
                     "spring.datasource.url=" + url,
-                    "spring.datasource.username=nobody"))
+                    "spring.datasource.username=nobody",
+                    "homemonitoring.data-dir=" + dataDir))
         .satisfies(
             failure -> {
               DatabaseUnreachableFailureAnalyzer analyzer =

@@ -41,7 +41,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.datasource.url=jdbc:h2:mem:remote-delivery;DB_CLOSE_DELAY=-1")
+    properties = {
+      "spring.datasource.url=jdbc:h2:mem:remote-delivery;DB_CLOSE_DELAY=-1",
+      "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
+    })
 class RemoteDeliveryIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -47,7 +47,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.datasource.url=jdbc:h2:mem:withings;DB_CLOSE_DELAY=-1")
+    properties = {
+      "spring.datasource.url=jdbc:h2:mem:withings;DB_CLOSE_DELAY=-1",
+      "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
+    })
 class WithingsIngestIT {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();

@@ -44,6 +44,7 @@ public class AuditTrail {
   static final String LEGAL_ENTITY = "legal entity";
   static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
   private static final String PATIENTS = AuditTrail.class.getName() + ".patients";
+  private static final String RECORDED = AuditTrail.class.getName() + ".recorded";
 
   private final AuditWriter writer;
   private final FhirTerser terser;
@@ -84,8 +85,26 @@ public class AuditTrail {
     patientsOf(resource).forEach(id -> touched(request, id, "D"));
   }
 
+  /**
+   * Recorded (and so journaled) before the response is written: a client never holds an answer
+   * whose access could still be lost. After the consent interceptor's own outgoing hook.
+   */
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 10_000)
+  public boolean responding(RequestDetails request) {
+    recordSuccess(request);
+    return true;
+  }
+
+  /** For the interactions that answer without an outgoing-response hook. */
   @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
   public void completed(ServletRequestDetails request) {
+    recordSuccess(request);
+  }
+
+  private void recordSuccess(RequestDetails request) {
+    if (request.getUserData().put(RECORDED, Boolean.TRUE) != null) {
+      return;
+    }
     if ("Patient".equals(request.getResourceName())
         && request.getId() != null
         && request.getId().hasIdPart()) {

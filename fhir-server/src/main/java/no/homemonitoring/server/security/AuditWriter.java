@@ -16,8 +16,14 @@ import org.springframework.context.SmartLifecycle;
  * whose {@code period} spans them, with the number of accesses ({@link #REPETITIONS}) and up to
  * {@value #MAX_QUERIES} of their queries: an EHR opening a chart sends a handful of requests, and
  * one event per request would cost the database more than the requests themselves. Every window is
- * one batch; at shutdown what is pending is stored before the database closes. Known gap: what is
- * pending when the process is killed (at most one window) is lost; see ARCHITECTURE.md.
+ * one batch; at shutdown what is pending is stored before the database closes.
+ *
+ * <p>Every access is also appended to an {@link AuditJournal} before it joins the window, and a
+ * window's journal segment is deleted only once its events are stored. A process that is killed or
+ * crashes leaves its segments behind; the next start stores them before the server takes requests,
+ * and so does the next window for a segment the database refused. Each event carries an id chosen
+ * here and is stored with PUT to that id, so a segment stored twice (killed between the commit and
+ * the delete) still gives each event once.
  */
 public class AuditWriter implements SmartLifecycle {
 
@@ -31,6 +37,10 @@ public class AuditWriter implements SmartLifecycle {
   private static final String WITHHELD_PREFIX = "consent withheld ";
 
   private final IFhirSystemDao<Bundle, ?> systemDao;
+  private final AuditJournal journal;
+  private final ca.uhn.fhir.parser.IParser json =
+      ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().setPrettyPrint(false);
+  private final List<AuditJournal.Segment> unstored = new ArrayList<>();
   private final int maxPending;
   private final java.time.Duration window;
   private final Object lock = new Object();
@@ -109,16 +119,28 @@ public class AuditWriter implements SmartLifecycle {
   }
 
   public AuditWriter(
-      IFhirSystemDao<Bundle, ?> systemDao, int maxPending, java.time.Duration window) {
+      IFhirSystemDao<Bundle, ?> systemDao,
+      java.nio.file.Path journal,
+      int maxPending,
+      java.time.Duration window) {
     this.systemDao = systemDao;
+    this.journal = new AuditJournal(journal);
     this.maxPending = maxPending;
     this.window = window;
   }
 
   public void write(AuditEvent event) {
+    event.setId(java.util.UUID.randomUUID().toString());
     String key = keyOf(event);
+    String line = json.encodeResourceToString(event);
     boolean full;
     synchronized (lock) {
+      try {
+        journal.append(line);
+      } catch (java.io.UncheckedIOException e) {
+        // Still stored with its window; only the protection against a crash is missing.
+        log.error("Audit journal not writable; the pending events are in memory only", e);
+      }
       Pending same = pending.get(key);
       if (same != null) {
         same.add(event);
@@ -162,6 +184,15 @@ public class AuditWriter implements SmartLifecycle {
 
   @Override
   public void start() {
+    // What an earlier process left behind, before this one takes requests.
+    List<AuditJournal.Segment> orphans = journal.orphans();
+    if (!orphans.isEmpty()) {
+      log.info(
+          "Storing the audit events of {} journal segment(s) an earlier run left in {}",
+          orphans.size(),
+          journal.directory());
+      orphans.forEach(this::storeSegment);
+    }
     running = true;
     thread = new Thread(this::run, "audit-writer");
     thread.setDaemon(true);
@@ -195,25 +226,74 @@ public class AuditWriter implements SmartLifecycle {
 
   /** Stores everything pending now (also used by tests to wait for the trail). */
   public void flush() {
+    List<AuditJournal.Segment> retry;
+    synchronized (unstored) {
+      retry = new ArrayList<>(unstored);
+      unstored.clear();
+    }
+    retry.forEach(this::storeSegment);
     java.util.LinkedHashMap<String, Pending> taken;
+    AuditJournal.Segment segment;
     synchronized (lock) {
-      if (pending.isEmpty()) {
-        return;
-      }
       taken = pending;
       pending = new java.util.LinkedHashMap<>();
+      segment = journal.rotate();
     }
+    done(segment, storeAll(taken));
+  }
+
+  /** The events of a segment, gathered as they were in their window, stored again. */
+  private void storeSegment(AuditJournal.Segment segment) {
+    java.util.LinkedHashMap<String, Pending> gathered = new java.util.LinkedHashMap<>();
+    for (String line : segment.lines()) {
+      AuditEvent event;
+      try {
+        event = json.parseResource(AuditEvent.class, line);
+      } catch (RuntimeException e) {
+        // The last line of a process killed while writing it: the event was never acknowledged.
+        log.warn("Unreadable line in audit journal segment {} left out", segment.path);
+        continue;
+      }
+      String key = keyOf(event);
+      Pending same = gathered.get(key);
+      if (same == null) {
+        gathered.put(key, new Pending(event));
+      } else {
+        same.add(event);
+      }
+    }
+    done(segment, storeAll(gathered));
+  }
+
+  private void done(AuditJournal.Segment segment, boolean stored) {
+    if (segment == null) {
+      return;
+    }
+    if (stored) {
+      segment.delete();
+    } else {
+      log.warn("Audit events of {} not stored yet; retried with the next window", segment.path);
+      synchronized (unstored) {
+        unstored.add(segment);
+      }
+    }
+  }
+
+  /** Whether every event is dealt with: stored, or refused for good and logged in full. */
+  private boolean storeAll(java.util.LinkedHashMap<String, Pending> taken) {
+    boolean stored = true;
     List<AuditEvent> batch = new ArrayList<>();
     for (Pending one : taken.values()) {
       batch.add(one.finish());
       if (batch.size() == BATCH) {
-        store(batch);
+        stored &= store(batch);
         batch = new ArrayList<>();
       }
     }
     if (!batch.isEmpty()) {
-      store(batch);
+      stored &= store(batch);
     }
+    return stored;
   }
 
   private void run() {
@@ -235,38 +315,53 @@ public class AuditWriter implements SmartLifecycle {
    * database refuses (a reference to a patient that does not exist, say, from a refused request for
    * a made-up id) is stored again with that reference kept as text only.
    */
-  private void store(List<AuditEvent> events) {
+  private boolean store(List<AuditEvent> events) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.BATCH);
-    for (AuditEvent event : events) {
-      bundle
-          .addEntry()
-          .setResource(event)
-          .getRequest()
-          .setMethod(Bundle.HTTPVerb.POST)
-          .setUrl("AuditEvent");
-    }
+    events.forEach(event -> add(bundle, event));
     Bundle response;
     try {
       response = systemDao.transaction(new SystemRequestDetails(), bundle);
     } catch (RuntimeException e) {
       log.warn("Audit batch refused as a whole; storing its events one by one", e);
-      events.forEach(this::storeOne);
-      return;
+      boolean stored = true;
+      for (AuditEvent event : events) {
+        stored &= storeOne(event);
+      }
+      return stored;
     }
-    for (int i = 0; i < events.size() && i < response.getEntry().size(); i++) {
-      String status = response.getEntry().get(i).getResponse().getStatus();
+    boolean stored = true;
+    for (int i = 0; i < events.size(); i++) {
+      String status =
+          i < response.getEntry().size()
+              ? response.getEntry().get(i).getResponse().getStatus()
+              : null;
       if (status == null || !status.startsWith("2")) {
-        storeOne(events.get(i));
+        stored &= storeOne(events.get(i));
       }
     }
+    return stored;
   }
 
-  private void storeOne(AuditEvent event) {
+  /** PUT to the event's own id: storing it again changes nothing. */
+  private static void add(Bundle bundle, AuditEvent event) {
+    bundle
+        .addEntry()
+        .setResource(event)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl("AuditEvent/" + event.getIdElement().getIdPart());
+  }
+
+  /**
+   * Whether it is dealt with (stored, or refused for good and logged in full); false if the
+   * database could not be reached, so that its journal segment is kept for a retry.
+   */
+  private boolean storeOne(AuditEvent event) {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 4; attempt++) {
       try {
         systemDao.transaction(new SystemRequestDetails(), single(event));
-        return;
+        return true;
       } catch (ca.uhn.fhir.rest.server.exceptions.InvalidRequestException e) {
         // Keep who and what as text; the event itself must not be lost.
         for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
@@ -290,21 +385,23 @@ public class AuditWriter implements SmartLifecycle {
         }
       }
     }
-    // The log is the trail of last resort.
-    log.error(
-        "Could not store an audit event; it follows in full: {}",
-        ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(event),
-        last);
+    if (last instanceof ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException refused
+        && refused.getStatusCode() < 500) {
+      // Refused even with its references as text: trying again cannot help, and the log is the
+      // trail of last resort.
+      log.error(
+          "Audit event refused by the database; it follows in full: {}",
+          json.encodeResourceToString(event),
+          last);
+      return true;
+    }
+    log.error("Could not store an audit event; it stays in the journal for the next window", last);
+    return false;
   }
 
   private static Bundle single(AuditEvent event) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    bundle
-        .addEntry()
-        .setResource(event)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("AuditEvent");
+    add(bundle, event);
     return bundle;
   }
 }

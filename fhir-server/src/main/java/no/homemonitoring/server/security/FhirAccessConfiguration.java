@@ -34,7 +34,11 @@ public class FhirAccessConfiguration {
   @Bean
   @SuppressWarnings("unchecked")
   public AuditWriter auditWriter(IFhirSystemDao<?, ?> systemDao, SecurityProperties properties) {
-    return new AuditWriter((IFhirSystemDao<Bundle, ?>) systemDao, 20_000, properties.auditWindow());
+    return new AuditWriter(
+        (IFhirSystemDao<Bundle, ?>) systemDao,
+        properties.auditJournal(),
+        20_000,
+        properties.auditWindow());
   }
 
   @Bean

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param devIssuer the built-in development issuer
  * @param auditWindow accesses by the same caller to the same patient with the same interaction and
  *     outcome within this window are stored as one AuditEvent (period, count, queries)
+ * @param auditJournal directory of the local journal of accesses not yet stored (replayed at start
+ *     after a crash)
  */
 @ConfigurationProperties("homemonitoring.security")
 public record SecurityProperties(
@@ -29,7 +31,8 @@ public record SecurityProperties(
     @DefaultValue("4") int minSecurityLevel,
     @DefaultValue Map<String, Role> clients,
     @DefaultValue DevIssuer devIssuer,
-    @DefaultValue("5s") Duration auditWindow) {
+    @DefaultValue("5s") Duration auditWindow,
+    @DefaultValue("./data/audit-journal") java.nio.file.Path auditJournal) {
 
   /**
    * @param enabled run an issuer inside the server (keys generated at start, kept in memory only)
