@@ -21,9 +21,11 @@ import org.springframework.context.SmartLifecycle;
  * <p>Every access is also appended to an {@link AuditJournal} before it joins the window, and a
  * window's journal segment is deleted only once its events are stored. A process that is killed or
  * crashes leaves its segments behind; the next start stores them before the server takes requests,
- * and so does the next window for a segment the database refused. Each event carries an id chosen
- * here and is stored with PUT to that id, so a segment stored twice (killed between the commit and
- * the delete) still gives each event once.
+ * and so does the next window for a segment the database refused. The first access of an event is
+ * journaled in full, each further one as the little it adds (its time, a new query). Each event
+ * carries a journal id ({@link #JOURNAL_ID}); a replayed event whose id is already stored (killed
+ * between the commit and the delete) is left out, so each event is stored once. Only replays look
+ * this up: the usual window is a plain batch of creates.
  */
 public class AuditWriter implements SmartLifecycle {
 
@@ -31,12 +33,21 @@ public class AuditWriter implements SmartLifecycle {
   public static final String REPETITIONS =
       "https://homemonitoring.no/fhir/StructureDefinition/audit-repetitions";
 
+  /** Extension on an AuditEvent: the journal's id of it (of its first access). */
+  public static final String JOURNAL_ID =
+      "https://homemonitoring.no/fhir/StructureDefinition/audit-journal-id";
+
+  /** On a journal line only: the access adds to the event with this journal id. */
+  private static final String ADDS_TO =
+      "https://homemonitoring.no/fhir/StructureDefinition/audit-journal-adds-to";
+
   static final int MAX_QUERIES = 20;
   private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
   private static final int BATCH = 500;
   private static final String WITHHELD_PREFIX = "consent withheld ";
 
   private final IFhirSystemDao<Bundle, ?> systemDao;
+  private final ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> auditDao;
   private final AuditJournal journal;
   private final ca.uhn.fhir.parser.IParser json =
       ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().setPrettyPrint(false);
@@ -63,9 +74,16 @@ public class AuditWriter implements SmartLifecycle {
               .setEnd(event.getRecorded()));
     }
 
-    void add(AuditEvent more) {
+    /** Adds an access; answers what it added, as the journal line of it. */
+    AuditEvent add(AuditEvent more) {
       count++;
-      withheld += takeWithheld(more);
+      AuditEvent added = new AuditEvent().setRecordedElement(more.getRecordedElement().copy());
+      added.addExtension(ADDS_TO, new org.hl7.fhir.r4.model.StringType(journalId(event)));
+      int moreWithheld = takeWithheld(more);
+      if (moreWithheld > 0) {
+        withheld += moreWithheld;
+        added.addEntity().setDescription(WITHHELD_PREFIX + moreWithheld + " resource(s)");
+      }
       event.setRecorded(more.getRecorded());
       event.getPeriod().setEnd(more.getRecorded());
       for (AuditEvent.AuditEventEntityComponent entity : more.getEntity()) {
@@ -87,8 +105,10 @@ public class AuditWriter implements SmartLifecycle {
                 .count();
         if (!known && (!isQuery || queries < MAX_QUERIES)) {
           event.addEntity(entity);
+          added.addEntity(entity.copy());
         }
       }
+      return added;
     }
 
     AuditEvent finish() {
@@ -120,38 +140,50 @@ public class AuditWriter implements SmartLifecycle {
 
   public AuditWriter(
       IFhirSystemDao<Bundle, ?> systemDao,
+      ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> auditDao,
       java.nio.file.Path journal,
       int maxPending,
       java.time.Duration window) {
     this.systemDao = systemDao;
+    this.auditDao = auditDao;
     this.journal = new AuditJournal(journal);
     this.maxPending = maxPending;
     this.window = window;
   }
 
   public void write(AuditEvent event) {
-    event.setId(java.util.UUID.randomUUID().toString());
     String key = keyOf(event);
-    String line = json.encodeResourceToString(event);
     boolean full;
     synchronized (lock) {
-      try {
-        journal.append(line);
-      } catch (java.io.UncheckedIOException e) {
-        // Still stored with its window; only the protection against a crash is missing.
-        log.error("Audit journal not writable; the pending events are in memory only", e);
-      }
       Pending same = pending.get(key);
       if (same != null) {
-        same.add(event);
+        journal(same.add(event));
         return;
       }
+      event.addExtension(
+          JOURNAL_ID, new org.hl7.fhir.r4.model.StringType(java.util.UUID.randomUUID().toString()));
+      journal(event);
       pending.put(key, new Pending(event));
       full = pending.size() >= maxPending;
     }
     if (full || !running) {
       flush();
     }
+  }
+
+  /** Under the lock, so that the journal's order is the window's. */
+  private void journal(AuditEvent line) {
+    try {
+      journal.append(json.encodeResourceToString(line));
+    } catch (java.io.UncheckedIOException e) {
+      // Still stored with its window; only the protection against a crash is missing.
+      log.error("Audit journal not writable; the pending events are in memory only", e);
+    }
+  }
+
+  private static String journalId(AuditEvent event) {
+    org.hl7.fhir.r4.model.Extension id = event.getExtensionByUrl(JOURNAL_ID);
+    return id == null ? null : id.getValue().primitiveValue();
   }
 
   /** The same caller, token, patient, interaction and outcome. */
@@ -242,27 +274,48 @@ public class AuditWriter implements SmartLifecycle {
     done(segment, storeAll(taken));
   }
 
-  /** The events of a segment, gathered as they were in their window, stored again. */
+  /**
+   * The events of a segment, gathered as they were in their window, stored unless they already are.
+   */
   private void storeSegment(AuditJournal.Segment segment) {
     java.util.LinkedHashMap<String, Pending> gathered = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Pending> byJournalId = new java.util.HashMap<>();
     for (String line : segment.lines()) {
       AuditEvent event;
       try {
         event = json.parseResource(AuditEvent.class, line);
       } catch (RuntimeException e) {
-        // The last line of a process killed while writing it: the event was never acknowledged.
+        // The last line of a process killed while writing it: the access never got its answer.
         log.warn("Unreadable line in audit journal segment {} left out", segment.path);
         continue;
       }
-      String key = keyOf(event);
-      Pending same = gathered.get(key);
-      if (same == null) {
-        gathered.put(key, new Pending(event));
-      } else {
-        same.add(event);
+      org.hl7.fhir.r4.model.Extension addsTo = event.getExtensionByUrl(ADDS_TO);
+      if (addsTo != null) {
+        Pending to = byJournalId.get(addsTo.getValue().primitiveValue());
+        if (to != null) {
+          to.add(event);
+        }
+        continue;
       }
+      Pending first = new Pending(event);
+      gathered.put(keyOf(event), first);
+      byJournalId.put(journalId(event), first);
     }
+    gathered.values().removeIf(one -> alreadyStored(one.event));
     done(segment, storeAll(gathered));
+  }
+
+  /** Whether an event with this journal id is stored (looked up by its time, then its id). */
+  private boolean alreadyStored(AuditEvent event) {
+    String id = journalId(event);
+    ca.uhn.fhir.jpa.searchparam.SearchParameterMap byTime =
+        ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
+            AuditEvent.SP_DATE,
+            new ca.uhn.fhir.rest.param.DateParam(
+                ca.uhn.fhir.rest.param.ParamPrefixEnum.EQUAL,
+                event.getRecordedElement().getValueAsString()));
+    return auditDao.search(byTime, new SystemRequestDetails()).getAllResources().stream()
+        .anyMatch(stored -> id != null && id.equals(journalId((AuditEvent) stored)));
   }
 
   private void done(AuditJournal.Segment segment, boolean stored) {
@@ -342,14 +395,13 @@ public class AuditWriter implements SmartLifecycle {
     return stored;
   }
 
-  /** PUT to the event's own id: storing it again changes nothing. */
   private static void add(Bundle bundle, AuditEvent event) {
     bundle
         .addEntry()
         .setResource(event)
         .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl("AuditEvent/" + event.getIdElement().getIdPart());
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("AuditEvent");
   }
 
   /**

@@ -33,9 +33,11 @@ public class FhirAccessConfiguration {
 
   @Bean
   @SuppressWarnings("unchecked")
-  public AuditWriter auditWriter(IFhirSystemDao<?, ?> systemDao, SecurityProperties properties) {
+  public AuditWriter auditWriter(
+      IFhirSystemDao<?, ?> systemDao, DaoRegistry daoRegistry, SecurityProperties properties) {
     return new AuditWriter(
         (IFhirSystemDao<Bundle, ?>) systemDao,
+        daoRegistry.getResourceDao(org.hl7.fhir.r4.model.AuditEvent.class),
         properties.auditJournal(),
         20_000,
         properties.auditWindow());
