@@ -49,8 +49,6 @@ public class AuditWriter implements SmartLifecycle {
   private final IFhirSystemDao<Bundle, ?> systemDao;
   private final ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> auditDao;
   private final AuditJournal journal;
-  private final ca.uhn.fhir.parser.IParser json =
-      ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().setPrettyPrint(false);
   private final List<AuditJournal.Segment> unstored = new ArrayList<>();
   private final int maxPending;
   private final java.time.Duration window;
@@ -174,11 +172,16 @@ public class AuditWriter implements SmartLifecycle {
   /** Under the lock, so that the journal's order is the window's. */
   private void journal(AuditEvent line) {
     try {
-      journal.append(json.encodeResourceToString(line));
+      journal.append(json().encodeResourceToString(line));
     } catch (java.io.UncheckedIOException e) {
       // Still stored with its window; only the protection against a crash is missing.
       log.error("Audit journal not writable; the pending events are in memory only", e);
     }
+  }
+
+  /** A parser per use: HAPI's parsers are not thread-safe (the context is). */
+  private static ca.uhn.fhir.parser.IParser json() {
+    return ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
   }
 
   private static String journalId(AuditEvent event) {
@@ -283,7 +286,7 @@ public class AuditWriter implements SmartLifecycle {
     for (String line : segment.lines()) {
       AuditEvent event;
       try {
-        event = json.parseResource(AuditEvent.class, line);
+        event = json().parseResource(AuditEvent.class, line);
       } catch (RuntimeException e) {
         // The last line of a process killed while writing it: the access never got its answer.
         log.warn("Unreadable line in audit journal segment {} left out", segment.path);
@@ -443,7 +446,7 @@ public class AuditWriter implements SmartLifecycle {
       // trail of last resort.
       log.error(
           "Audit event refused by the database; it follows in full: {}",
-          json.encodeResourceToString(event),
+          json().encodeResourceToString(event),
           last);
       return true;
     }
