@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
@@ -648,6 +649,39 @@ interface AccessControlContract {
             null,
             false,
             w.patientToken()));
+    Instant now = Instant.now();
+    Consent foreignConsent =
+        consent(w.otherPatient(), w.relative(), now, now.plus(1, ChronoUnit.DAYS));
+    String foreignConsentId = create(fhirClient(), foreignConsent);
+    rows.add(
+        new Row(
+            "patient",
+            "grant a consent on another patient's data",
+            "POST",
+            "/fhir/Consent",
+            json(foreignConsent),
+            false,
+            w.patientToken()));
+    rows.add(
+        new Row(
+            "patient",
+            "withdraw another patient's consent",
+            "PUT",
+            "/fhir/" + foreignConsentId,
+            json(withdrawn(foreignConsent, foreignConsentId)),
+            false,
+            w.patientToken()));
+    Consent spare = consent(w.ownPatient(), w.relative(), now, now.plus(1, ChronoUnit.DAYS));
+    String spareId = create(fhirClient(), spare);
+    rows.add(
+        new Row(
+            "patient",
+            "withdraw an own consent",
+            "PUT",
+            "/fhir/" + spareId,
+            json(withdrawn(spare, spareId)),
+            true,
+            w.patientToken()));
     rows.add(new Row("admin", "create ValueSet", "POST", "/fhir/ValueSet", valueSet, true, admin));
     rows.add(
         new Row(
@@ -706,9 +740,17 @@ interface AccessControlContract {
                 + " "
                 + response.body());
       }
-      if (!allowed) {
-        assertThat(response.body()).as(row.what()).contains("OperationOutcome");
-        assertThat(response.statusCode()).as(row.what()).isIn(403, 404);
+      if (!allowed
+          && (!response.body().contains("OperationOutcome")
+              || (response.statusCode() != 403 && response.statusCode() != 404))) {
+        wrong.add(
+            row.role()
+                + ": "
+                + row.what()
+                + " refused without a 403/404 OperationOutcome: "
+                + response.statusCode()
+                + " "
+                + response.body());
       }
     }
     java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
@@ -744,10 +786,11 @@ interface AccessControlContract {
     assertThat(ids(JSON.readTree(call(w.relativeToken(), "GET", "/fhir/Observation", null).body())))
         .containsExactly(w.pulse());
 
-    // Withdrawn: the very next request sees nothing.
+    // Withdrawn by the patient: the very next request sees nothing.
     Consent consent = fhirClient().read().resource(Consent.class).withId(w.consent()).execute();
     consent.setStatus(Consent.ConsentState.INACTIVE);
-    fhirClient().update().resource(consent).execute();
+    assertThat(call(w.patientToken(), "PUT", "/fhir/" + w.consent(), json(consent)).statusCode())
+        .isEqualTo(200);
     assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.pulse(), null).statusCode())
         .isIn(403, 404);
     HttpResponse<String> after =
@@ -771,6 +814,28 @@ interface AccessControlContract {
     fhirClient().update().resource(consent).execute();
     assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.pulse(), null).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  default void aConsentStopsGrantingAccessWhenItsPeriodEndsWithoutAnyWrite() throws Exception {
+    World w = world();
+    String fnr = FhirServerContract.uniqueFnr();
+    String relative = create(fhirClient(), relatedPerson(w.ownPatient(), fnr));
+    Instant end = Instant.now().plusSeconds(4);
+    create(
+        fhirClient(),
+        consent(w.ownPatient(), relative, Instant.now().minus(1, ChronoUnit.DAYS), end));
+    String token = citizen(relative, fnr, "patient/*.rs");
+    assertThat(call(token, "GET", "/fhir/" + w.pulse(), null).statusCode()).isEqualTo(200);
+
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 300);
+    assertThat(call(token, "GET", "/fhir/" + w.pulse(), null).statusCode()).isEqualTo(404);
+    HttpResponse<String> search =
+        call(token, "GET", "/fhir/Observation?patient=" + w.ownPatient(), null);
+    assertThat(search.statusCode()).isIn(200, 403);
+    if (search.statusCode() == 200) {
+      assertThat(ids(JSON.readTree(search.body()))).isEmpty();
+    }
   }
 
   @Test
@@ -879,11 +944,97 @@ interface AccessControlContract {
             "/fhir/Patient",
             "/fhir/" + w.ownPatient() + "/$everything",
             "/fhir/Observation/_history",
-            "/fhir/Observation?_summary=count")) {
+            "/fhir/" + w.pulse() + "/_history",
+            "/fhir/Observation?_summary=count",
+            "/fhir/Observation?_summary=true&patient=" + w.ownPatient(),
+            "/fhir/Observation?_elements=code&patient=" + w.ownPatient(),
+            "/fhir/Observation?_count=1&patient=" + w.ownPatient(),
+            "/fhir/Observation?patient=" + w.ownPatient() + "&_include=Observation:patient",
+            "/fhir/Patient?_id="
+                + w.ownPatient().replace("Patient/", "")
+                + "&_revinclude=Observation:patient",
+            "/fhir/Patient?_has:Observation:patient:code=8867-4",
+            "/fhir/Observation?patient.name=Nordmann")) {
       HttpResponse<String> response = call(vendor, "GET", path, null);
       assertThat(response.statusCode()).as(path).isIn(403, 404);
-      assertThat(response.body()).as(path).doesNotContain("8867-4").doesNotContain("\"total\"");
+      assertNothingOf(w, response, path);
     }
+    // Batch, transaction and conditional writes neither read nor write nor probe.
+    String batch =
+        "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\""
+            + w.pulse()
+            + "\"}},{\"request\":{\"method\":\"GET\",\"url\":\"Observation?patient="
+            + w.ownPatient()
+            + "\"}}]}";
+    HttpResponse<String> batched = call(vendor, "POST", "/fhir", batch);
+    assertNothingOf(w, batched, "batch");
+    String pulse = json(observation(w.ownPatient(), "8867-4", "Heart rate", 99, "/min"));
+    String transaction =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+            + pulse
+            + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+    assertThat(call(vendor, "POST", "/fhir", transaction).statusCode()).isEqualTo(403);
+    String conditional = "Observation?code=8867-4&patient=" + w.ownPatient();
+    assertThat(call(vendor, "PUT", "/fhir/" + conditional, pulse).statusCode()).isEqualTo(403);
+    assertThat(call(vendor, "DELETE", "/fhir/" + conditional, null).statusCode()).isEqualTo(403);
+    HttpResponse<String> ifNoneExist =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Observation"))
+                .header("Authorization", "Bearer " + vendor)
+                .header("Content-Type", "application/fhir+json")
+                .header("If-None-Exist", "code=8867-4&patient=" + w.ownPatient())
+                .POST(HttpRequest.BodyPublishers.ofString(pulse))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ifNoneExist.statusCode()).isEqualTo(403);
+    assertThat(
+            fhirClient()
+                .search()
+                .forResource(Observation.class)
+                .where(Observation.PATIENT.hasId(w.ownPatient()))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                .execute()
+                .getEntry())
+        .as("nothing written")
+        .hasSize(2);
+    // An existing resource and a made-up id are refused alike.
+    HttpResponse<String> existing = call(vendor, "GET", "/fhir/" + w.pulse(), null);
+    HttpResponse<String> missing =
+        call(vendor, "GET", "/fhir/Observation/does-not-exist-" + UUID.randomUUID(), null);
+    assertThat(existing.statusCode()).isEqualTo(missing.statusCode());
+    assertThat(diagnosticsShape(existing.body())).isEqualTo(diagnosticsShape(missing.body()));
+  }
+
+  private static void assertNothingOf(World w, HttpResponse<String> response, String what) {
+    assertThat(response.body())
+        .as(what)
+        .doesNotContain("8867-4")
+        .doesNotContain("\"total\"")
+        .doesNotContain(w.pulse().replace("Observation/", ""))
+        .doesNotContain(w.ownPatient().replace("Patient/", "") + "\",\"");
+  }
+
+  @Test
+  default void theCareProviderDirectoryDoesNotTellWhoIsAPatient() throws Exception {
+    World w = world();
+    String admin = TestTokens.token(withLevel(TestTokens.claims("test-admin", "user/*.cruds")));
+    Patient other = fhirClient().read().resource(Patient.class).withId(w.otherPatient()).execute();
+    String fnr = other.getIdentifierFirstRep().getValue();
+    for (String token : List.of(admin, w.nurse(), w.specialist(), w.patientToken())) {
+      for (String path :
+          List.of(
+              "/fhir/Organization?_has:Patient:organization:identifier=" + FNR + "%7C" + fnr,
+              "/fhir/Practitioner?_has:CareTeam:participant:patient=" + w.otherPatient())) {
+        HttpResponse<String> response = call(token, "GET", path, null);
+        assertThat(response.statusCode()).as(path).isIn(400, 403);
+        assertThat(response.body())
+            .as(path)
+            .contains("OperationOutcome")
+            .doesNotContain("\"entry\"");
+      }
+    }
+    // The directory itself stays readable.
+    assertThat(call(admin, "GET", "/fhir/Organization?_count=1", null).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -1102,6 +1253,9 @@ interface AccessControlContract {
         .isEqualTo(200);
     assertThat(call(w.otherNurse(), "GET", "/fhir/" + w.ownPatient(), null).statusCode())
         .isIn(403, 404);
+    // Consent withholds the weight: the relative's refused look is in the patient's trail too.
+    assertThat(call(w.relativeToken(), "GET", "/fhir/" + w.weight(), null).statusCode())
+        .isEqualTo(404);
 
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
@@ -1121,6 +1275,18 @@ interface AccessControlContract {
               assertThat(text).contains(nurseClaims.path(TestTokens.ORGNR_PARENT).asText());
               assertThat(text).contains("TREAT", "FAMRQT", w.consent());
               assertThat(text).as("the refused look is recorded too").contains("\"outcome\":\"4\"");
+              List<String> refusedRelatives = new ArrayList<>();
+              for (JsonNode entry : trail.path("entry")) {
+                JsonNode event = entry.path("resource");
+                if (event.path("outcome").asText().equals("4")
+                    && event.toString().contains(w.relative())
+                    && event.path("purposeOfEvent").toString().contains("FAMRQT")) {
+                  refusedRelatives.add(event.toString());
+                }
+              }
+              assertThat(refusedRelatives)
+                  .as("the relative's look at the withheld weight")
+                  .anySatisfy(event -> assertThat(event).contains("consent withheld 1"));
             });
 
     JsonNode one =
@@ -1170,6 +1336,14 @@ interface AccessControlContract {
             .expirationTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)));
     claims.forEach(builder::claim);
     return new com.nimbusds.jwt.PlainJWT(builder.build()).serialize();
+  }
+
+  /** The consent with this id, withdrawn (an update's body). */
+  private static Consent withdrawn(Consent consent, String id) {
+    Consent copy = consent.copy();
+    copy.setId(id);
+    copy.setStatus(Consent.ConsentState.INACTIVE);
+    return copy;
   }
 
   /** A heart rate with the given id, for the given patient (an update's body). */

@@ -32,6 +32,21 @@ final class AuditJournal {
 
   private static final Logger log = LoggerFactory.getLogger(AuditJournal.class);
   private static final String SUFFIX = ".ndjson";
+  private static final String UNREADABLE = ".unreadable";
+
+  /**
+   * Segments this JVM holds, whichever journal holds them. A second channel must never be opened on
+   * one: closing it would drop the lock the owner holds (POSIX locks belong to the process, and
+   * closing any descriptor of the file releases them).
+   */
+  private static final java.util.Set<Path> OWNED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Segments hold national ids and queries: readable by the server's user only, where supported.
+   */
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
 
   private final Path directory;
   private final String run = UUID.randomUUID().toString();
@@ -50,12 +65,43 @@ final class AuditJournal {
       this.lock = lock;
     }
 
-    /** The lines written so far (a line cut off by a crash is left out by the reader). */
+    /**
+     * The whole lines written so far. A last line without its line break was cut off by a crash
+     * while it was written (its access never got an answer) and is left out; a cut can also split a
+     * multi-byte character, so the bytes are decoded only up to the last line break.
+     */
     List<String> lines() {
+      byte[] bytes;
       try {
-        return Files.readAllLines(path, StandardCharsets.UTF_8);
+        bytes = Files.readAllBytes(path);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      int end = bytes.length;
+      while (end > 0 && bytes[end - 1] != '\n') {
+        end--;
+      }
+      if (end < bytes.length) {
+        log.warn(
+            "Audit journal segment {} ends in a line cut off by a crash ({} bytes); left out",
+            path,
+            bytes.length - end);
+      }
+      String whole = new String(bytes, 0, end, StandardCharsets.UTF_8);
+      return whole.isEmpty() ? List.of() : List.of(whole.split("\n"));
+    }
+
+    /**
+     * Keeps a copy of a segment with lines that could not be read, beside the journal, for a person
+     * to look at: the readable events are stored, the segment itself goes as usual.
+     */
+    void keepAside() {
+      Path copy = path.resolveSibling(path.getFileName() + UNREADABLE);
+      try {
+        Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log.error("Audit journal segment {} has unreadable lines; kept as {}", path, copy);
+      } catch (IOException e) {
+        log.error("Audit journal segment {} has unreadable lines and could not be kept", path, e);
       }
     }
 
@@ -77,6 +123,8 @@ final class AuditJournal {
         channel.close();
       } catch (IOException e) {
         log.warn("Could not close the audit journal segment {}", path, e);
+      } finally {
+        OWNED.remove(path.toAbsolutePath().normalize());
       }
     }
   }
@@ -84,7 +132,14 @@ final class AuditJournal {
   AuditJournal(Path directory) {
     this.directory = directory;
     try {
-      Files.createDirectories(directory);
+      if (!Files.isDirectory(directory) && posix(directory.toAbsolutePath().getParent())) {
+        Files.createDirectories(
+            directory,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(directory);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the audit journal " + directory, e);
     }
@@ -107,29 +162,29 @@ final class AuditJournal {
       throw new UncheckedIOException(e);
     }
     for (Path path : paths) {
-      if (current != null && current.path.equals(path)) {
-        continue;
+      if (!OWNED.add(path.toAbsolutePath().normalize())) {
+        continue; // this JVM holds it (this journal's window, or another writer's)
       }
       FileChannel channel = null;
       try {
         channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock == null) {
-          channel.close(); // another process owns it
+          disown(path, channel); // another process owns it
           continue;
         }
         if (!Files.exists(path)) {
           lock.release(); // stored and deleted by its owner meanwhile
-          channel.close();
+          disown(path, channel);
           continue;
         }
         found.add(new Segment(path, channel, lock));
       } catch (OverlappingFileLockException e) {
-        closeQuietly(channel); // another owner in this JVM
+        disown(path, channel); // an owner in this JVM was just letting it go
       } catch (java.nio.file.NoSuchFileException e) {
-        closeQuietly(channel);
+        disown(path, channel);
       } catch (IOException e) {
-        closeQuietly(channel);
+        disown(path, channel);
         log.error("Cannot open the audit journal segment {}", path, e);
       }
     }
@@ -170,9 +225,28 @@ final class AuditJournal {
 
   private Segment open() throws IOException {
     Path path = directory.resolve(String.format("audit-%s-%08d%s", run, sequence++, SUFFIX));
+    OWNED.add(path.toAbsolutePath().normalize());
     FileChannel channel =
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        posix(directory)
+            ? FileChannel.open(
+                path,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+            : FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new Segment(path, channel, channel.lock());
+  }
+
+  private static boolean posix(Path directory) {
+    return directory != null
+        && Files.exists(directory)
+        && Files.getFileAttributeView(
+                directory, java.nio.file.attribute.PosixFileAttributeView.class)
+            != null;
+  }
+
+  private static void disown(Path path, FileChannel channel) {
+    closeQuietly(channel);
+    OWNED.remove(path.toAbsolutePath().normalize());
   }
 
   private static void closeQuietly(FileChannel channel) {

@@ -409,6 +409,11 @@ public class AuditTrail {
     touched(request, patientId, "E");
   }
 
+  /** Records that consent withheld this patient's data from the request (the look is audited). */
+  static void withheldFrom(RequestDetails request, String patientId) {
+    touched(request, patientId, "R");
+  }
+
   private static void touched(RequestDetails request, String patientId, String action) {
     Map<String, String> patients = patients(request);
     String before = patients.get(patientId);

@@ -274,22 +274,42 @@ public class AuditWriter implements SmartLifecycle {
       pending = new java.util.LinkedHashMap<>();
       segment = journal.rotate();
     }
-    done(segment, storeAll(taken));
+    boolean stored;
+    try {
+      stored = storeAll(taken);
+    } catch (RuntimeException e) {
+      log.error("Could not store audit events; they stay in the journal for the next window", e);
+      stored = false;
+    }
+    done(segment, stored);
   }
 
   /**
    * The events of a segment, gathered as they were in their window, stored unless they already are.
    */
   private void storeSegment(AuditJournal.Segment segment) {
+    try {
+      storeGathered(segment);
+    } catch (RuntimeException e) {
+      // The database, say: the segment stays (locked) and the next window tries it again.
+      log.warn("Audit events of {} not stored yet; retried with the next window", segment.path, e);
+      synchronized (unstored) {
+        unstored.add(segment);
+      }
+    }
+  }
+
+  private void storeGathered(AuditJournal.Segment segment) {
     java.util.LinkedHashMap<String, Pending> gathered = new java.util.LinkedHashMap<>();
     java.util.Map<String, Pending> byJournalId = new java.util.HashMap<>();
+    boolean unreadable = false;
     for (String line : segment.lines()) {
       AuditEvent event;
       try {
         event = json().parseResource(AuditEvent.class, line);
       } catch (RuntimeException e) {
-        // The last line of a process killed while writing it: the access never got its answer.
-        log.warn("Unreadable line in audit journal segment {} left out", segment.path);
+        // Whole lines are written at once; one that cannot be read was damaged on the disk.
+        unreadable = true;
         continue;
       }
       org.hl7.fhir.r4.model.Extension addsTo = event.getExtensionByUrl(ADDS_TO);
@@ -305,7 +325,11 @@ public class AuditWriter implements SmartLifecycle {
       byJournalId.put(journalId(event), first);
     }
     gathered.values().removeIf(one -> alreadyStored(one.event));
-    done(segment, storeAll(gathered));
+    boolean stored = storeAll(gathered);
+    if (stored && unreadable) {
+      segment.keepAside();
+    }
+    done(segment, stored);
   }
 
   /** Whether an event with this journal id is stored (looked up by its time, then its id). */

@@ -85,6 +85,7 @@ public class FhirAccessConfiguration {
       server.registerProvider(new WhoCanSeeProvider(daoRegistry, clientRoles.roles()));
       server.registerProvider(new StatedPurposes(daoRegistry, auditTrail, Clock.systemUTC()));
       server.registerInterceptor(new RelativeConsentService.OnlyForRelatives());
+      server.registerInterceptor(new ReverseChainGuard());
       server.registerInterceptor(new PatientSearchNarrowing(scopes));
       server.registerInterceptor(
           new RoleAuthorizationInterceptor(scopes, properties.minSecurityLevel()));

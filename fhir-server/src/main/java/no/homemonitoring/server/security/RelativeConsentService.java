@@ -87,7 +87,8 @@ public class RelativeConsentService implements IConsentService {
     }
     AccessScope scope = scopes.of(caller);
     Date now = Date.from(clock.instant());
-    for (String patientId : ownersOf(resource)) {
+    List<String> owners = ownersOf(resource);
+    for (String patientId : owners) {
       for (Consent consent : scope.consents().getOrDefault(patientId, List.of())) {
         if (permits(consent, caller, resource, now)) {
           used(request, consent);
@@ -97,6 +98,8 @@ public class RelativeConsentService implements IConsentService {
     }
     Integer withheld = (Integer) request.getUserData().getOrDefault(WITHHELD, 0);
     request.getUserData().put(WITHHELD, withheld + 1);
+    // The refusal is a consent decision about these patients: their trails show it.
+    owners.forEach(patientId -> AuditTrail.withheldFrom(request, patientId));
     return ConsentOutcome.REJECT;
   }
 
