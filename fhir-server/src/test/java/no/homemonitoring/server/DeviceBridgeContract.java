@@ -138,6 +138,54 @@ interface DeviceBridgeContract {
   }
 
   @Test
+  default void theVendorsWriteIsInThePatientsAuditTrail() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    IdType patient = newEnrolledPatient(TestVendors.HMAC_VENDOR, user);
+    byte[] body = omh("openmhealth-body-weight.json", user, UUID.randomUUID().toString());
+
+    JsonNode status = pushAndSettle(vendor(), "/ingest/openmhealth", body);
+    String submission = status.path("submissionId").asText();
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Bundle trail =
+                  fhirClient()
+                      .search()
+                      .forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                      .where(
+                          org.hl7.fhir.r4.model.AuditEvent.PATIENT.hasId(
+                              patient.toUnqualifiedVersionless()))
+                      .returnBundle(Bundle.class)
+                      .execute();
+              assertThat(trail.getEntry())
+                  .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+                  .anySatisfy(
+                      event -> {
+                        assertThat(event.getAction())
+                            .isEqualTo(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C);
+                        assertThat(
+                                event
+                                    .getAgentFirstRep()
+                                    .getRoleFirstRep()
+                                    .getCodingFirstRep()
+                                    .getCode())
+                            .isEqualTo("vendor");
+                        assertThat(event.getAgentFirstRep().getWho().getIdentifier().getValue())
+                            .isEqualTo(TestVendors.HMAC_VENDOR);
+                        assertThat(event.getEntity())
+                            .anyMatch(
+                                entity ->
+                                    entity.hasDescription()
+                                        && entity
+                                            .getDescription()
+                                            .equals("POST ingest/submissions/" + submission));
+                      });
+            });
+  }
+
+  @Test
   default void aRetransmissionStoresNothingNewAndPointsAtTheSameObservation() throws Exception {
     String user = "u-" + UUID.randomUUID();
     newEnrolledPatient(TestVendors.HMAC_VENDOR, user);

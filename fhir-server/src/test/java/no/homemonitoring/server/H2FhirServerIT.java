@@ -29,6 +29,7 @@ import org.springframework.context.ApplicationContext;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.datasource.url=jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1",
+      "homemonitoring.ingest.inbox-url=jdbc:h2:mem:contract-inbox;DB_CLOSE_DELAY=-1",
       "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
     })
 class H2FhirServerIT extends FhirServerContract {

@@ -43,6 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.datasource.url=jdbc:h2:mem:remote-delivery;DB_CLOSE_DELAY=-1",
+      "homemonitoring.ingest.inbox-url=jdbc:h2:mem:remote-delivery-inbox;DB_CLOSE_DELAY=-1",
       "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
     })
 class RemoteDeliveryIT {

@@ -49,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.datasource.url=jdbc:h2:mem:withings;DB_CLOSE_DELAY=-1",
+      "homemonitoring.ingest.inbox-url=jdbc:h2:mem:withings-inbox;DB_CLOSE_DELAY=-1",
       "homemonitoring.security.audit-journal=target/audit-journal/${random.uuid}"
     })
 class WithingsIngestIT {

@@ -46,10 +46,29 @@ public class IngestConfiguration {
     return new FhirBundleAdapter(rules);
   }
 
+  /** The inbox's database: its own (H2 by default) or the main one (the postgres profile). */
+  @Bean(destroyMethod = "close")
+  InboxDatabase inboxDatabase(
+      DataSource dataSource, PlatformTransactionManager transactions, IngestProperties properties) {
+    if (properties.inboxUrl().isBlank()) {
+      IngestSchema.migrate(dataSource);
+      return InboxDatabase.shared(dataSource, transactions);
+    }
+    InboxDatabase inbox = InboxDatabase.own(properties.inboxUrl());
+    try {
+      IngestSchema.migrate(inbox.dataSource());
+      InboxMove.fromMainDatabase(dataSource, inbox.dataSource());
+    } catch (RuntimeException e) {
+      inbox.close();
+      throw e;
+    }
+    return inbox;
+  }
+
   @Bean
-  SubmissionStore submissionStore(DataSource dataSource, PlatformTransactionManager transactions) {
-    IngestSchema.migrate(dataSource);
-    return new SubmissionStore(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
+  SubmissionStore submissionStore(InboxDatabase inbox) {
+    return new SubmissionStore(
+        new JdbcTemplate(inbox.dataSource()), new TransactionTemplate(inbox.transactions()));
   }
 
   @Bean
@@ -76,8 +95,15 @@ public class IngestConfiguration {
       IngestProcessor processor,
       IngestProperties properties,
       Clock ingestClock,
-      IInterceptorService interceptors) {
-    IngestWorker worker = new IngestWorker(store, processor, properties, ingestClock);
+      IInterceptorService interceptors,
+      org.springframework.beans.factory.ObjectProvider<IngestAudit> audit) {
+    IngestWorker worker =
+        new IngestWorker(
+            store,
+            processor,
+            properties,
+            ingestClock,
+            audit.getIfAvailable(() -> IngestAudit.NONE));
     interceptors.registerInterceptor(new QuarantineReleaseInterceptor(worker));
     return worker;
   }

@@ -254,7 +254,8 @@ public class IngestProcessor {
               outcome,
               reason,
               id,
-              versions.get(id));
+              versions.get(id),
+              observation.getSubject().getReferenceElement().getIdPart());
     }
 
     Map<String, List<MeasurementOutcome>> outcomes = new java.util.LinkedHashMap<>();
@@ -390,7 +391,8 @@ public class IngestProcessor {
           written.outcome(),
           written.reason(),
           written.id(),
-          written.version());
+          written.version(),
+          bound.patient().id());
     } catch (UnprocessableEntityException e) {
       return MeasurementOutcome.notStored(
           seq,
@@ -441,7 +443,8 @@ public class IngestProcessor {
           written.outcome(),
           written.reason() == null ? "stored as received" : written.reason(),
           written.id(),
-          written.version());
+          written.version(),
+          bound.patient().id());
     } catch (UnprocessableEntityException e) {
       return MeasurementOutcome.notStored(
           seq,

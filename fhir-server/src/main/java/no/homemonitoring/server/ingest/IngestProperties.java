@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deliverTo adapter mode: the base URL of the FHIR R4 server the Observations go to instead
  *     of this one (empty: this server)
  * @param deliveryTimeout connect and read timeout of a request to that server
+ * @param inboxUrl JDBC URL of a database of the inbox's own (an H2 file beside HAPI's by default),
+ *     so that acknowledgements commit without waiting for the FHIR store's commits; empty: the
+ *     inbox tables live in the main database (the postgres profile)
  * @param vendors the vendors allowed to push, by vendor id
  */
 @ConfigurationProperties("homemonitoring.ingest")
@@ -42,6 +45,7 @@ public record IngestProperties(
     @DefaultValue("true") boolean processing,
     @DefaultValue("") String deliverTo,
     @DefaultValue("10s") Duration deliveryTimeout,
+    @DefaultValue("") String inboxUrl,
     Map<String, Vendor> vendors) {
 
   public IngestProperties {

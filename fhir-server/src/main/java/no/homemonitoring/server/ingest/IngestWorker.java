@@ -35,6 +35,7 @@ public class IngestWorker implements SmartLifecycle {
   private final IngestProcessor processor;
   private final IngestProperties properties;
   private final Clock clock;
+  private final IngestAudit audit;
 
   private final AtomicInteger passes = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean pending =
@@ -45,11 +46,16 @@ public class IngestWorker implements SmartLifecycle {
   private volatile boolean running;
 
   public IngestWorker(
-      SubmissionStore store, IngestProcessor processor, IngestProperties properties, Clock clock) {
+      SubmissionStore store,
+      IngestProcessor processor,
+      IngestProperties properties,
+      Clock clock,
+      IngestAudit audit) {
     this.store = store;
     this.processor = processor;
     this.properties = properties;
     this.clock = clock;
+    this.audit = audit;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -171,6 +177,7 @@ public class IngestWorker implements SmartLifecycle {
       batch.forEach(this::processClaimed);
       return;
     }
+    batch.forEach(submission -> audited(submission, outcomes.get(submission.id())));
     try {
       store.completeAll(outcomes);
     } catch (RuntimeException e) {
@@ -235,6 +242,7 @@ public class IngestWorker implements SmartLifecycle {
     String id = submission.id();
     try {
       List<MeasurementOutcome> outcomes = processor.process(submission, store.outcomes(id));
+      audited(submission, outcomes);
       store.complete(id, outcomes);
       return Optional.of(outcomes);
     } catch (RuntimeException e) {
@@ -257,6 +265,15 @@ public class IngestWorker implements SmartLifecycle {
         log.warn("Cannot record the failure of {}: {}", id, storeDown.toString());
       }
       return Optional.empty();
+    }
+  }
+
+  private void audited(Submission submission, List<MeasurementOutcome> outcomes) {
+    try {
+      audit.stored(submission, outcomes);
+    } catch (RuntimeException e) {
+      // The Observations are stored and their Provenance names the vendor; the trail misses it.
+      log.error("Could not audit the writes of submission {}", submission.id(), e);
     }
   }
 

@@ -11,6 +11,8 @@ package no.homemonitoring.server.ingest;
  * @param reason why, for every outcome but {@code created}
  * @param observationId the Observation it is stored as, if it is
  * @param observationVersion the version of that Observation it made or found
+ * @param patientId the patient it was stored for, when this pass stored it (for the audit trail;
+ *     not kept in the inbox)
  */
 public record MeasurementOutcome(
     int seq,
@@ -19,7 +21,8 @@ public record MeasurementOutcome(
     String outcome,
     String reason,
     String observationId,
-    String observationVersion) {
+    String observationVersion,
+    String patientId) {
 
   public static final String CREATED = "created";
   public static final String DUPLICATE = "duplicate";
@@ -31,7 +34,7 @@ public record MeasurementOutcome(
   /** An outcome that stored nothing (rejected, quarantined, skipped), with its reason. */
   public static MeasurementOutcome notStored(
       int seq, String concept, String identity, String outcome, String reason) {
-    return new MeasurementOutcome(seq, concept, identity, outcome, reason, null, null);
+    return new MeasurementOutcome(seq, concept, identity, outcome, reason, null, null, null);
   }
 
   /** Whether this outcome wrote an Observation. */

@@ -193,7 +193,8 @@ public class SubmissionStore {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getString(7)),
+                rs.getString(7),
+                null),
         id);
   }
 

@@ -167,6 +167,28 @@ public class AuditTrail {
             });
   }
 
+  /**
+   * Measurements a vendor's signed push wrote into a patient's record through the device bridge
+   * ({@code action} C or U), recorded as the vendor's access; the query names the submission.
+   */
+  public void ingested(String vendor, String patientId, String action, String submissionId) {
+    Caller caller =
+        new Caller(Role.VENDOR, vendor, vendor, null, null, null, null, 0, null, null, null);
+    writer.write(
+        event(
+            caller,
+            patientId,
+            action,
+            AuditEvent.AuditEventOutcome._0,
+            null,
+            "C".equals(action) ? RestOperationTypeEnum.CREATE : RestOperationTypeEnum.UPDATE,
+            "POST",
+            "ingest/submissions/" + submissionId,
+            null,
+            null,
+            null));
+  }
+
   AuditEvent event(
       RequestDetails request,
       Caller caller,

@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import no.homemonitoring.server.ingest.IngestAudit;
+import no.homemonitoring.server.ingest.MeasurementOutcome;
 import no.homemonitoring.server.search.PatientSearchCacheFilter;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.InitializingBean;
@@ -46,6 +48,28 @@ public class FhirAccessConfiguration {
   @Bean
   public AuditTrail auditTrail(AuditWriter writer, FhirContext fhirContext, AccessScopes scopes) {
     return new AuditTrail(writer, fhirContext, Clock.systemUTC(), scopes);
+  }
+
+  /**
+   * The device bridge's writes in the patients' trails: one access per submission, patient and
+   * interaction (created or updated measurements), by the vendor that signed the push.
+   */
+  @Bean
+  public IngestAudit ingestAudit(AuditTrail auditTrail) {
+    return (submission, outcomes) -> {
+      java.util.Set<String> written = new java.util.LinkedHashSet<>();
+      for (MeasurementOutcome outcome : outcomes) {
+        if (outcome.stored() && outcome.patientId() != null) {
+          String action = MeasurementOutcome.CREATED.equals(outcome.outcome()) ? "C" : "U";
+          written.add(outcome.patientId() + "\n" + action);
+        }
+      }
+      for (String one : written) {
+        String[] patientAndAction = one.split("\n");
+        auditTrail.ingested(
+            submission.vendor(), patientAndAction[0], patientAndAction[1], submission.id());
+      }
+    };
   }
 
   @Bean

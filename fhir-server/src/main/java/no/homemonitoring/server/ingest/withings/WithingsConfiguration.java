@@ -1,13 +1,13 @@
 package no.homemonitoring.server.ingest.withings;
 
 import java.time.Clock;
-import javax.sql.DataSource;
 import no.homemonitoring.bridge.MeasurementRules;
 import no.homemonitoring.bridge.withings.WithingsAccessTokens;
 import no.homemonitoring.bridge.withings.WithingsClient;
 import no.homemonitoring.bridge.withings.WithingsMeasureMapper;
 import no.homemonitoring.bridge.withings.WithingsPuller;
 import no.homemonitoring.bridge.withings.WithingsSettings;
+import no.homemonitoring.server.ingest.InboxDatabase;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,9 +19,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class WithingsConfiguration {
 
   @Bean
-  WithingsAccounts withingsAccounts(DataSource dataSource) {
+  WithingsAccounts withingsAccounts(InboxDatabase inbox) {
     // Its table comes with the inbox's migrations (db/ingest/*/V2__withings_accounts.sql).
-    return new WithingsAccounts(new JdbcTemplate(dataSource));
+    return new WithingsAccounts(new JdbcTemplate(inbox.dataSource()));
   }
 
   @Bean
