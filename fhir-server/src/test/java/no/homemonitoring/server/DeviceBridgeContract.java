@@ -174,13 +174,18 @@ interface DeviceBridgeContract {
                             .isEqualTo("vendor");
                         assertThat(event.getAgentFirstRep().getWho().getIdentifier().getValue())
                             .isEqualTo(TestVendors.HMAC_VENDOR);
+                        assertThat(event.getAgentFirstRep().getWho().getIdentifier().getSystem())
+                            .endsWith("/sid/vendor");
                         assertThat(event.getEntity())
                             .anyMatch(
                                 entity ->
                                     entity.hasDescription()
                                         && entity
                                             .getDescription()
-                                            .equals("POST ingest/submissions/" + submission));
+                                            .equals(
+                                                "POST ingest/openmhealth (submission "
+                                                    + submission
+                                                    + ")"));
                       });
             });
   }

@@ -46,7 +46,7 @@ public class HapiJpaConfiguration {
   @Bean
   public JpaStorageSettings jpaStorageSettings(HomeMonitoringProperties properties) {
     return properties.fhir().stockHapiDefaults()
-        ? new JpaStorageSettings()
+        ? HomeMonitoringStorageSettings.secured(new JpaStorageSettings())
         : HomeMonitoringStorageSettings.create();
   }
 

@@ -12,6 +12,17 @@ final class HomeMonitoringStorageSettings {
 
   private HomeMonitoringStorageSettings() {}
 
+  /**
+   * What access control needs of any settings, HAPI's defaults included: a batch's reads run on the
+   * request's own thread. On HAPI's pool they ran without the caller's security context, so the
+   * rules that look at who asks (search narrowing, the directory's reverse-chain guard) saw no
+   * caller there.
+   */
+  static JpaStorageSettings secured(JpaStorageSettings settings) {
+    settings.setBundleBatchPoolSize(1);
+    return settings;
+  }
+
   static JpaStorageSettings create() {
     JpaStorageSettings settings = new JpaStorageSettings();
     // A nurse must see a measurement the moment it is stored: never answer a search from a
@@ -28,6 +39,6 @@ final class HomeMonitoringStorageSettings {
     // service (see HapiUcum); uncached they cost about a millisecond per quantity.
     settings.setNormalizedQuantitySearchLevel(
         NormalizedQuantitySearchLevel.NORMALIZED_QUANTITY_SEARCH_SUPPORTED);
-    return settings;
+    return secured(settings);
   }
 }

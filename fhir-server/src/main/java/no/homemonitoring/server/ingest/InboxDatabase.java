@@ -37,17 +37,16 @@ public record InboxDatabase(
     HikariDataSource pool = new HikariDataSource();
     pool.setPoolName("inbox");
     pool.setJdbcUrl(url);
-    pool.setUsername("sa");
-    pool.setPassword("");
+    if (url.startsWith("jdbc:h2:")) {
+      // The embedded database's user, as for the main one; other databases name theirs in the URL.
+      pool.setUsername("sa");
+      pool.setPassword("");
+    }
     // The acknowledgements of concurrent pushes, the worker's claims and the status reads.
     pool.setMaximumPoolSize(10);
     pool.setMinimumIdle(2);
-    log.info("Ingest inbox in its own database: {}", url.replaceFirst(";.*", ""));
+    log.info("Ingest inbox in its own database: {}", url.replaceFirst("[;?].*", ""));
     return new InboxDatabase(pool, new DataSourceTransactionManager(pool), pool);
-  }
-
-  public boolean separate() {
-    return own != null;
   }
 
   @Override

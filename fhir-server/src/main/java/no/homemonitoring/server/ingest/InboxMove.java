@@ -7,6 +7,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -15,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves the inbox an earlier version kept in the main H2 database into the inbox's own database,
- * once, at the first start with a separate inbox: acknowledged payloads that were not processed
- * yet, their outcomes, the signatures of the replay window and the Withings accounts. The copy is
- * committed before the old tables are dropped, and rows already copied are merged, not doubled, if
- * a start is interrupted in between.
+ * once, at the first start with a separate inbox: every submission (those not processed yet, and
+ * the others, which vendors still ask about), their outcomes, the signatures of the replay window
+ * and the Withings accounts. The copy is committed before the old tables are dropped, a few hundred
+ * rows at a time (payloads can be large), and rows already copied are merged, not doubled, when an
+ * interrupted start does it again.
  */
 final class InboxMove {
 
@@ -31,6 +33,9 @@ final class InboxMove {
           "hm_ingest_outcome",
           "hm_ingest_signature",
           "hm_withings_account");
+
+  /** Rows copied per commit: bounded memory for an inbox of any size. */
+  private static final int ROWS_PER_COMMIT = 500;
 
   private InboxMove() {}
 
@@ -56,7 +61,6 @@ final class InboxMove {
             rows += copy(from, to, table);
           }
         }
-        to.commit();
       } catch (SQLException | RuntimeException e) {
         to.rollback();
         throw e;
@@ -92,7 +96,7 @@ final class InboxMove {
               + " ("
               + String.join(", ", names)
               + ") values ("
-              + String.join(", ", java.util.Collections.nCopies(names.size(), "?"))
+              + String.join(", ", Collections.nCopies(names.size(), "?"))
               + ")";
       try (PreparedStatement insert = to.prepareStatement(merge)) {
         while (rs.next()) {
@@ -101,8 +105,13 @@ final class InboxMove {
           }
           insert.addBatch();
           rows++;
+          if (rows % ROWS_PER_COMMIT == 0) {
+            insert.executeBatch();
+            to.commit();
+          }
         }
         insert.executeBatch();
+        to.commit();
       }
     }
     return rows;

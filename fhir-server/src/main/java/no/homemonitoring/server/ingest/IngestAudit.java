@@ -9,8 +9,6 @@ import java.util.List;
 @FunctionalInterface
 public interface IngestAudit {
 
-  IngestAudit NONE = (submission, outcomes) -> {};
-
   /** The outcomes of one processing pass; those it stored carry their patient. */
   void stored(Submission submission, List<MeasurementOutcome> outcomes);
 }

@@ -96,14 +96,8 @@ public class IngestConfiguration {
       IngestProperties properties,
       Clock ingestClock,
       IInterceptorService interceptors,
-      org.springframework.beans.factory.ObjectProvider<IngestAudit> audit) {
-    IngestWorker worker =
-        new IngestWorker(
-            store,
-            processor,
-            properties,
-            ingestClock,
-            audit.getIfAvailable(() -> IngestAudit.NONE));
+      IngestAudit audit) {
+    IngestWorker worker = new IngestWorker(store, processor, properties, ingestClock, audit);
     interceptors.registerInterceptor(new QuarantineReleaseInterceptor(worker));
     return worker;
   }

@@ -49,7 +49,10 @@ public class IngestProcessor {
 
   static final String SUBMISSION_SYSTEM = Terminology.BASE + "/sid/ingest-submission";
   static final String PAYLOAD_HASH_SYSTEM = Terminology.BASE + "/sid/payload-sha256";
-  static final String VENDOR_SYSTEM = Terminology.BASE + "/sid/vendor";
+
+  /** The identifier system of vendor ids (the ingest API's {@code X-HM-Vendor}). */
+  public static final String VENDOR_SYSTEM = Terminology.BASE + "/sid/vendor";
+
   static final String GATEWAY_SYSTEM = Terminology.BASE + "/sid/gateway";
   private static final String PARTICIPANT_TYPE =
       "http://terminology.hl7.org/CodeSystem/provenance-participant-type";

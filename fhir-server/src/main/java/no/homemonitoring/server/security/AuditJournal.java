@@ -8,11 +8,16 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +44,13 @@ final class AuditJournal {
    * one: closing it would drop the lock the owner holds (POSIX locks belong to the process, and
    * closing any descriptor of the file releases them).
    */
-  private static final java.util.Set<Path> OWNED =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
 
   /**
    * Segments hold national ids and queries: readable by the server's user only, where supported.
    */
-  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
-      java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path directory;
   private final String run = UUID.randomUUID().toString();
@@ -71,12 +75,7 @@ final class AuditJournal {
      * multi-byte character, so the bytes are decoded only up to the last line break.
      */
     List<String> lines() {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(path);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      byte[] bytes = contents();
       int end = bytes.length;
       while (end > 0 && bytes[end - 1] != '\n') {
         end--;
@@ -98,10 +97,31 @@ final class AuditJournal {
     void keepAside() {
       Path copy = path.resolveSibling(path.getFileName() + UNREADABLE);
       try {
-        Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(copy, contents());
         log.error("Audit journal segment {} has unreadable lines; kept as {}", path, copy);
       } catch (IOException e) {
         log.error("Audit journal segment {} has unreadable lines and could not be kept", path, e);
+      }
+    }
+
+    /**
+     * The file's bytes, read through the channel that holds its lock: opening and closing another
+     * descriptor of the file would release the lock (see {@link #OWNED}).
+     */
+    private byte[] contents() {
+      try {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE) {
+          throw new IOException("Audit journal segment " + path + " is too large: " + size);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        int read = 0;
+        while (buffer.hasRemaining() && read >= 0) {
+          read = channel.read(buffer, buffer.position());
+        }
+        return buffer.array();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -132,13 +152,9 @@ final class AuditJournal {
   AuditJournal(Path directory) {
     this.directory = directory;
     try {
-      if (!Files.isDirectory(directory) && posix(directory.toAbsolutePath().getParent())) {
-        Files.createDirectories(
-            directory,
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectories(directory);
+      Files.createDirectories(directory);
+      if (posix(directory)) {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the audit journal " + directory, e);
@@ -181,7 +197,7 @@ final class AuditJournal {
         found.add(new Segment(path, channel, lock));
       } catch (OverlappingFileLockException e) {
         disown(path, channel); // an owner in this JVM was just letting it go
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         disown(path, channel);
       } catch (IOException e) {
         disown(path, channel);
@@ -230,9 +246,16 @@ final class AuditJournal {
         posix(directory)
             ? FileChannel.open(
                 path,
-                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-            : FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Set.of(
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+            : FileChannel.open(
+                path,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
     return new Segment(path, channel, channel.lock());
   }
 

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import no.homemonitoring.server.ingest.IngestProcessor;
+import no.homemonitoring.server.ingest.Submission;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -169,12 +171,24 @@ public class AuditTrail {
 
   /**
    * Measurements a vendor's signed push wrote into a patient's record through the device bridge
-   * ({@code action} C or U), recorded as the vendor's access; the query names the submission.
+   * ({@code action} C or U), recorded as the vendor's access (identified as the ingest API knows
+   * it, not by a token); the query is the push and its submission.
    */
-  public void ingested(String vendor, String patientId, String action, String submissionId) {
+  public void ingested(Submission submission, String patientId, String action) {
     Caller caller =
-        new Caller(Role.VENDOR, vendor, vendor, null, null, null, null, 0, null, null, null);
-    writer.write(
+        new Caller(
+            Role.VENDOR,
+            submission.vendor(),
+            submission.vendor(),
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            null,
+            null);
+    AuditEvent event =
         event(
             caller,
             patientId,
@@ -183,10 +197,18 @@ public class AuditTrail {
             null,
             "C".equals(action) ? RestOperationTypeEnum.CREATE : RestOperationTypeEnum.UPDATE,
             "POST",
-            "ingest/submissions/" + submissionId,
+            "ingest/" + submission.format() + " (submission " + submission.id() + ")",
             null,
             null,
-            null));
+            null);
+    event
+        .getAgentFirstRep()
+        .getWho()
+        .setIdentifier(
+            new Identifier()
+                .setSystem(IngestProcessor.VENDOR_SYSTEM)
+                .setValue(submission.vendor()));
+    writer.write(event);
   }
 
   AuditEvent event(
@@ -217,7 +239,15 @@ public class AuditTrail {
             ? servlet.getServletRequest().getRemoteAddr()
             : null,
         consents,
-        request.getUserData().get(RelativeConsentService.WITHHELD));
+        withheldOf(request, patientId));
+  }
+
+  /** How many of this patient's resources the relative's consent withheld from the request. */
+  private static Integer withheldOf(RequestDetails request, String patientId) {
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> withheld =
+        (Map<String, Integer>) request.getUserData().get(RelativeConsentService.WITHHELD);
+    return withheld == null || patientId == null ? null : withheld.get(patientId);
   }
 
   AuditEvent event(

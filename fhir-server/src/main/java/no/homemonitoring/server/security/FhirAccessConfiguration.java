@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import no.homemonitoring.server.ingest.IngestAudit;
 import no.homemonitoring.server.ingest.MeasurementOutcome;
 import no.homemonitoring.server.search.PatientSearchCacheFilter;
@@ -30,6 +32,8 @@ public class FhirAccessConfiguration {
     // On the storage interceptor service: writes made inside the server (demo data, the bridge)
     // change access too.
     storage.registerInterceptor(scopes);
+    // Also on storage: it must see the searches inside batches and transactions.
+    storage.registerInterceptor(new ReverseChainGuard());
     return scopes;
   }
 
@@ -56,18 +60,17 @@ public class FhirAccessConfiguration {
    */
   @Bean
   public IngestAudit ingestAudit(AuditTrail auditTrail) {
+    record Written(String patientId, String action) {}
     return (submission, outcomes) -> {
-      java.util.Set<String> written = new java.util.LinkedHashSet<>();
+      Set<Written> written = new LinkedHashSet<>();
       for (MeasurementOutcome outcome : outcomes) {
         if (outcome.stored() && outcome.patientId() != null) {
           String action = MeasurementOutcome.CREATED.equals(outcome.outcome()) ? "C" : "U";
-          written.add(outcome.patientId() + "\n" + action);
+          written.add(new Written(outcome.patientId(), action));
         }
       }
-      for (String one : written) {
-        String[] patientAndAction = one.split("\n");
-        auditTrail.ingested(
-            submission.vendor(), patientAndAction[0], patientAndAction[1], submission.id());
+      for (Written one : written) {
+        auditTrail.ingested(submission, one.patientId(), one.action());
       }
     };
   }
@@ -109,7 +112,6 @@ public class FhirAccessConfiguration {
       server.registerProvider(new WhoCanSeeProvider(daoRegistry, clientRoles.roles()));
       server.registerProvider(new StatedPurposes(daoRegistry, auditTrail, Clock.systemUTC()));
       server.registerInterceptor(new RelativeConsentService.OnlyForRelatives());
-      server.registerInterceptor(new ReverseChainGuard());
       server.registerInterceptor(new PatientSearchNarrowing(scopes));
       server.registerInterceptor(
           new RoleAuthorizationInterceptor(scopes, properties.minSecurityLevel()));

@@ -9,7 +9,9 @@ import ca.uhn.fhir.util.FhirTerser;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -29,7 +31,7 @@ public class RelativeConsentService implements IConsentService {
   /** Request attribute: the consents that granted something in this request (for the audit). */
   public static final String USED_CONSENTS = RelativeConsentService.class.getName() + ".used";
 
-  /** Request attribute: how many resources consent withheld in this request. */
+  /** Request attribute: per patient id, how many resources consent withheld in this request. */
   public static final String WITHHELD = RelativeConsentService.class.getName() + ".withheld";
 
   private static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
@@ -96,10 +98,16 @@ public class RelativeConsentService implements IConsentService {
         }
       }
     }
-    Integer withheld = (Integer) request.getUserData().getOrDefault(WITHHELD, 0);
-    request.getUserData().put(WITHHELD, withheld + 1);
-    // The refusal is a consent decision about these patients: their trails show it.
-    owners.forEach(patientId -> AuditTrail.withheldFrom(request, patientId));
+    // The refusal is a consent decision about these patients: their trails show it, each with
+    // its own count (another patient's would tell the size of that patient's record).
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> withheld =
+        (Map<String, Integer>)
+            request.getUserData().computeIfAbsent(WITHHELD, key -> new HashMap<String, Integer>());
+    for (String patientId : owners) {
+      withheld.merge(patientId, 1, Integer::sum);
+      AuditTrail.withheldFrom(request, patientId);
+    }
     return ConsentOutcome.REJECT;
   }
 

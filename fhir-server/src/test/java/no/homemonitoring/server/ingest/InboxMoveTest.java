@@ -87,6 +87,21 @@ class InboxMoveTest {
   }
 
   @Test
+  void aLargeInboxMovesInSeveralCommits() {
+    JdbcDataSource main = database();
+    JdbcDataSource inbox = database();
+    IngestSchema.migrate(main);
+    SubmissionStore old = store(main);
+    for (int i = 0; i < 1201; i++) {
+      old.insert(received("s-" + i));
+    }
+    IngestSchema.migrate(inbox);
+
+    assertThat(InboxMove.fromMainDatabase(main, inbox)).isEqualTo(1201);
+    assertThat(store(inbox).due(Instant.parse("2026-12-08T00:00:00Z"), 2000)).hasSize(1201);
+  }
+
+  @Test
   void aMoveInterruptedBeforeTheDropIsDoneAgainWithoutDoublingAnything() {
     JdbcDataSource main = database();
     JdbcDataSource inbox = database();
