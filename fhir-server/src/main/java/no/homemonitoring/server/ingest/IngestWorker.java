@@ -72,6 +72,9 @@ public class IngestWorker implements SmartLifecycle {
             task -> {
               Thread thread = new Thread(task, "ingest-" + threadNumber.incrementAndGet());
               thread.setDaemon(true);
+              // Background work: an acknowledgement waiting for the CPU is a vendor waiting. The
+              // JVM passes this on to the OS only with -XX:ThreadPriorityPolicy=1 (README).
+              thread.setPriority(Thread.MIN_PRIORITY);
               return thread;
             });
     timer =

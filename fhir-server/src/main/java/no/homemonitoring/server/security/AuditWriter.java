@@ -231,6 +231,9 @@ public class AuditWriter implements SmartLifecycle {
     running = true;
     thread = new Thread(this::run, "audit-writer");
     thread.setDaemon(true);
+    // Every event is in the journal before its response is written; storing it can wait its turn
+    // (a lower OS priority with -XX:ThreadPriorityPolicy=1, README).
+    thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
   }
 
