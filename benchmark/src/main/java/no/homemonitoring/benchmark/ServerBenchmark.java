@@ -65,8 +65,7 @@ public final class ServerBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--jvm-options",
-      defaultValue =
-          "-Xmx560m -Xmn128m -XX:+UseParallelGC -XX:-DontCompileHugeMethods -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10 -XX:JavaPriority6_To_OSPriority=0 -XX:JavaPriority7_To_OSPriority=0 -XX:JavaPriority8_To_OSPriority=0 -XX:JavaPriority9_To_OSPriority=0 -XX:JavaPriority10_To_OSPriority=0",
+      defaultValue = ServerLaunch.README_JVM_OPTIONS,
       description = "JVM options for the server, one string split on spaces.")
   private String jvmOptions;
 

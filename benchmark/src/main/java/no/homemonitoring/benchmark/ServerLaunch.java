@@ -17,6 +17,15 @@ record ServerLaunch(
     Map<String, String> environment,
     boolean keepData) {
 
+  /** The JVM options of the README's start command (its "JVM options" section says why). */
+  static final String README_JVM_OPTIONS =
+      "-Xmx560m -Xmn128m -XX:+UseParallelGC -XX:-DontCompileHugeMethods"
+          + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+          + " -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1"
+          + " -XX:JavaPriority1_To_OSPriority=10 -XX:JavaPriority6_To_OSPriority=0"
+          + " -XX:JavaPriority7_To_OSPriority=0 -XX:JavaPriority8_To_OSPriority=0"
+          + " -XX:JavaPriority9_To_OSPriority=0 -XX:JavaPriority10_To_OSPriority=0";
+
   ServerLaunch {
     environment = Map.copyOf(environment);
   }
