@@ -40,7 +40,7 @@ final class BenchmarkRun {
       Clock clock,
       long seed) {
     this.client = client;
-    this.requests = new ConcurrentRequests(client);
+    this.requests = new ConcurrentRequests(Transport.jdk(client));
     this.population = population;
     this.workload = workload;
     this.clock = clock;

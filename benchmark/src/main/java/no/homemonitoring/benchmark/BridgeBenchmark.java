@@ -108,8 +108,11 @@ public final class BridgeBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "100",
-      description = "Unrecorded readings sent both ways at concurrency 8 before the first level.")
+      defaultValue = "2000",
+      description =
+          "Unrecorded readings sent both ways at concurrency 8 before the first level. The JIT"
+              + " compiler keeps a core busy for minutes after start; a shorter warm-up measures"
+              + " that, not the server a vendor meets.")
   private int warmup;
 
   @Option(names = "--runs", defaultValue = "3", description = "Fresh servers per database.")
@@ -142,6 +145,15 @@ public final class BridgeBenchmark implements Callable<Integer> {
       defaultValue = "target/bridge-benchmark-report.md",
       description = "Markdown report file, relative to the working directory.")
   private Path report;
+
+  @Option(
+      names = "--client",
+      defaultValue = "blocking",
+      description =
+          "HTTP client of the timed requests: blocking (Apache HttpClient classic, the calling"
+              + " thread does the exchange) or jdk (java.net.http, which hands each exchange"
+              + " between threads).")
+  private Transport.Kind client;
 
   @Option(
       names = "--keep-data",
@@ -187,15 +199,34 @@ public final class BridgeBenchmark implements Callable<Integer> {
             keepData);
     BridgeWorkload workload =
         new BridgeWorkload(levels(), warmup, Duration.ofSeconds(stallTimeoutSeconds));
+    HttpClient jdkClient =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    int connections = Math.max(BridgeWorkload.WARMUP_CONCURRENCY, Collections.max(concurrency));
+    try (BlockingTransport blocking = new BlockingTransport(connections)) {
+      Transport transport = client == Transport.Kind.BLOCKING ? blocking : Transport.jdk(jdkClient);
+      return measure(
+          launch, workload, new VendorSigner(vendor, secret), jdkClient, transport, clock);
+    }
+  }
+
+  private int measure(
+      ServerLaunch launch,
+      BridgeWorkload workload,
+      VendorSigner signer,
+      HttpClient jdkClient,
+      Transport transport,
+      Clock clock)
+      throws IOException, InterruptedException {
     BridgeRun run =
         new BridgeRun(
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build(),
+            jdkClient,
+            transport,
             new SyntheticPopulation(workload.patients(), 1, seed, clock),
             workload,
-            new VendorSigner(vendor, secret),
+            signer,
             seed);
 
     List<BridgeRunResult> results = new ArrayList<>();
@@ -313,6 +344,11 @@ public final class BridgeBenchmark implements Callable<Integer> {
             "Warm-up: %d readings each way at concurrency %d; bridge stored count polled every"
                 + " %d ms; seed %d",
             warmup, BridgeWorkload.WARMUP_CONCURRENCY, BridgeRun.POLL_INTERVAL.toMillis(), seed));
+    settings.add(
+        "Client of the timed requests: "
+            + (client == Transport.Kind.BLOCKING
+                ? "Apache HttpClient classic (blocking, one keep-alive connection per thread)"
+                : "java.net.http.HttpClient (HTTP/1.1)"));
     settings.add(
         String.format(
             "Machine: %d CPUs, Java %s (%s)",

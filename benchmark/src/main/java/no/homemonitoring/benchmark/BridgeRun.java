@@ -36,6 +36,7 @@ final class BridgeRun {
 
   BridgeRun(
       HttpClient client,
+      Transport transport,
       SyntheticPopulation population,
       BridgeWorkload workload,
       VendorSigner signer,
@@ -44,7 +45,7 @@ final class BridgeRun {
       throw new IllegalArgumentException("one patient per phase: " + workload.patients());
     }
     this.client = client;
-    this.requests = new ConcurrentRequests(client);
+    this.requests = new ConcurrentRequests(transport);
     this.population = population;
     this.workload = workload;
     this.signer = signer;

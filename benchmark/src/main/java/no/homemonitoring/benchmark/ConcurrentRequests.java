@@ -1,7 +1,6 @@
 package no.homemonitoring.benchmark;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,10 +20,10 @@ import java.util.function.IntFunction;
  */
 final class ConcurrentRequests {
 
-  private final HttpClient client;
+  private final Transport transport;
 
-  ConcurrentRequests(HttpClient client) {
-    this.client = client;
+  ConcurrentRequests(Transport transport) {
+    this.transport = transport;
   }
 
   /**
@@ -85,7 +84,7 @@ final class ConcurrentRequests {
       HttpRequest request, LatencyRecorder latencies, ResponseCheck check) {
     long started = System.nanoTime();
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = transport.send(request);
       latencies.record(System.nanoTime() - started);
       return check.problem(response);
     } catch (IOException e) {
