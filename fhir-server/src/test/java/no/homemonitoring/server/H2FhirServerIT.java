@@ -1,21 +1,28 @@
 package no.homemonitoring.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import no.homemonitoring.profiles.CoreDefinitions;
 import no.homemonitoring.server.config.StartupGateConfiguration.StartupGates;
+import no.homemonitoring.server.ingest.ObservationWriter;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
@@ -121,5 +128,71 @@ class H2FhirServerIT extends FhirServerContract {
   @Test
   void theStartupGateIsOpenOnceTheStartUpStepsHaveRun() {
     assertThat(context.getBean(StartupGates.class).allOpen()).isTrue();
+  }
+
+  /**
+   * The bridge's batch write: every entry or none (a Provenance whose target is missing takes the
+   * Observation beside it back out), and a Provenance finds the Observation written before it in
+   * the same batch.
+   */
+  @Test
+  void aBridgeBatchIsStoredWholeOrNotAtAll() {
+    DaoRegistry daos = context.getBean(DaoRegistry.class);
+    ObservationWriter writer = new ObservationWriter(daos);
+    IFhirResourceDao<Observation> observations = daos.getResourceDao(Observation.class);
+    IFhirResourceDao<Provenance> provenances = daos.getResourceDao(Provenance.class);
+
+    Bundle refused = batch(observation("batch-first"), provenance("batch-refused", "batch-none"));
+    assertThatThrownBy(() -> writer.transaction(refused))
+        .hasMessageContaining("Observation/batch-none");
+    assertThatThrownBy(
+            () ->
+                observations.read(
+                    new IdType("Observation/batch-first"), new SystemRequestDetails()))
+        .isInstanceOf(ResourceNotFoundException.class);
+
+    writer.transaction(batch(observation("batch-first"), provenance("batch-kept", "batch-first")));
+    assertThat(
+            observations
+                .read(new IdType("Observation/batch-first"), new SystemRequestDetails())
+                .getCode()
+                .getText())
+        .isEqualTo("batch test");
+    assertThat(
+            provenances
+                .read(new IdType("Provenance/batch-kept"), new SystemRequestDetails())
+                .getTargetFirstRep()
+                .getReference())
+        .isEqualTo("Observation/batch-first");
+  }
+
+  private static Observation observation(String id) {
+    Observation observation = new Observation();
+    observation.setId(id);
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().setText("batch test");
+    return observation;
+  }
+
+  private static Provenance provenance(String id, String targetObservation) {
+    Provenance provenance = new Provenance();
+    provenance.setId(id);
+    provenance.addTarget(new Reference("Observation/" + targetObservation));
+    provenance.setRecorded(new java.util.Date());
+    provenance.addAgent().setWho(new Reference().setDisplay("batch test"));
+    return provenance;
+  }
+
+  private static Bundle batch(Resource... resources) {
+    Bundle batch = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (Resource resource : resources) {
+      batch
+          .addEntry()
+          .setResource(resource)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+    }
+    return batch;
   }
 }
