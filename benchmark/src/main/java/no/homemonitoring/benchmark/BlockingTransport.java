@@ -1,5 +1,6 @@
 package no.homemonitoring.benchmark;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,7 +114,7 @@ final class BlockingTransport implements Transport, AutoCloseable {
     CompletableFuture<byte[]> done = new CompletableFuture<>();
     publisher.subscribe(
         new Flow.Subscriber<ByteBuffer>() {
-          private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
           @Override
           public void onSubscribe(Flow.Subscription subscription) {

@@ -344,11 +344,7 @@ public final class BridgeBenchmark implements Callable<Integer> {
             "Warm-up: %d readings each way at concurrency %d; bridge stored count polled every"
                 + " %d ms; seed %d",
             warmup, BridgeWorkload.WARMUP_CONCURRENCY, BridgeRun.POLL_INTERVAL.toMillis(), seed));
-    settings.add(
-        "Client of the timed requests: "
-            + (client == Transport.Kind.BLOCKING
-                ? "Apache HttpClient classic (blocking, one keep-alive connection per thread)"
-                : "java.net.http.HttpClient (HTTP/1.1)"));
+    settings.add("Client of the timed requests: " + client.label);
     settings.add(
         String.format(
             "Machine: %d CPUs, Java %s (%s)",

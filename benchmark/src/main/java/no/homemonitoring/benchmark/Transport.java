@@ -22,8 +22,15 @@ interface Transport {
   /** Which client sends the timed requests; chosen on the command line. */
   enum Kind {
     /** {@link BlockingTransport}: the calling thread writes and reads its own connection. */
-    BLOCKING,
+    BLOCKING("Apache HttpClient classic (blocking, one keep-alive connection per thread)"),
     /** {@link #jdk}. */
-    JDK
+    JDK("java.net.http.HttpClient (HTTP/1.1)");
+
+    /** How the report names it. */
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
   }
 }
